@@ -11,11 +11,12 @@ class ByteOrderMark(DocumentRule):
     Why: ``json.loads`` of the first line fails on the BOM, so strict readers
     reject the first record or the whole file.
 
-    Bad:
-        \\ufeff{"prompt": "a", "completion": "b"}
+    Bad (bytes):
+        b'\\xef\\xbb\\xbf{"prompt": "a", "completion": "b"}\\n'
 
-    Good:
-        {"prompt": "a", "completion": "b"}
+    Good (bytes):
+        b'{"prompt": "a", "completion": "b"}\\n'
+
     """
 
     code = "FT005"

@@ -11,11 +11,12 @@ class InvalidUtf8(DocumentRule):
 
     Why: providers require UTF-8 and reject the file.
 
-    Bad:
-        {"prompt": "caf\\xe9", "completion": "b"}   (the byte E9 alone, as Latin-1 writes it)
+    Bad (bytes):
+        b'{"prompt": "caf\\xe9", "completion": "b"}\\n'
 
-    Good:
-        {"prompt": "café", "completion": "b"}
+    Good (bytes):
+        b'{"prompt": "caf\\xc3\\xa9", "completion": "b"}\\n'
+
     """
 
     code = "FT006"

@@ -13,11 +13,12 @@ class CrlfLineEndings(DocumentRule):
     ``\\n`` keep it in the last value, and diffs and hashes differ between
     platforms. Providers accept it, so this is informational.
 
-    Bad:
-        {"prompt": "a", "completion": "b"}\\r\\n
+    Bad (bytes):
+        b'{"prompt": "a", "completion": "b"}\\r\\n'
 
-    Good:
-        {"prompt": "a", "completion": "b"}\\n
+    Good (bytes):
+        b'{"prompt": "a", "completion": "b"}\\n'
+
     """
 
     code = "FT007"

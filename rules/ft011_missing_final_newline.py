@@ -11,11 +11,12 @@ class MissingFinalNewline(DocumentRule):
     Why: ``cat a.jsonl b.jsonl`` then glues the last record of one file to the
     first of the next, making one invalid line; ``wc -l`` undercounts.
 
-    Bad:
-        {"prompt": "a", "completion": "b"}<end of file>
+    Bad (bytes):
+        b'{"prompt": "a", "completion": "b"}'
 
-    Good:
-        {"prompt": "a", "completion": "b"}\\n
+    Good (bytes):
+        b'{"prompt": "a", "completion": "b"}\\n'
+
     """
 
     code = "FT011"

@@ -11,8 +11,8 @@ class EmptyFile(DocumentRule):
     Why: providers reject an empty training or validation file; an empty eval
     split usually means an export step failed.
 
-    Bad:
-        <empty file>
+    Bad (bytes):
+        b''
 
     Good:
         {"prompt": "a", "completion": "b"}

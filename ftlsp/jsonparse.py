@@ -55,7 +55,11 @@ def parse(text: str) -> tuple[Any, ParseError | None]:
     except RecursionError:
         return None, ParseError(f"nesting deeper than the parser allows", 0, "depth")
     except json.JSONDecodeError as e:
-        return None, ParseError(_describe(e, text), e.pos, "syntax")
+        msg = _describe(e, text)
+        pos = e.pos
+        if msg.startswith("trailing comma"):
+            pos = text.rfind(",", 0, e.pos)  # point at the comma itself
+        return None, ParseError(msg, pos, "syntax")
     # The stdlib accepted what orjson refused: lone surrogates, deep nesting and the like.
     if _depth_exceeds(text, MAX_DEPTH):
         return None, ParseError(f"nesting deeper than {MAX_DEPTH} levels", fast_pos, "depth")

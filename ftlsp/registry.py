@@ -68,7 +68,9 @@ def rules_in_module(module: ModuleType) -> Iterable[type[Rule]]:
             yield obj
 
 
-def rules_in(obj: object) -> Iterable[type[Rule]]:
+def rules_in(obj: object, problems: list[str] | None = None) -> Iterable[type[Rule]]:
+    """Rule classes in a class, module, package or list. Modules that fail to import are
+    recorded in ``problems`` (when given) and skipped; otherwise the error propagates."""
     if inspect.isclass(obj) and issubclass(obj, Rule):
         yield obj
     elif isinstance(obj, ModuleType):
@@ -77,7 +79,14 @@ def rules_in(obj: object) -> Iterable[type[Rule]]:
             for info in sorted(pkgutil.iter_modules(obj.__path__), key=lambda i: i.name):
                 if info.name.startswith("_"):
                     continue
-                yield from rules_in_module(importlib.import_module(f"{obj.__name__}.{info.name}"))
+                try:
+                    module = importlib.import_module(f"{obj.__name__}.{info.name}")
+                except Exception as e:
+                    if problems is None:
+                        raise
+                    problems.append(f"rule module {obj.__name__}.{info.name} failed to load: {type(e).__name__}: {e}")
+                    continue
+                yield from rules_in_module(module)
     elif isinstance(obj, (list, tuple)):
         for item in obj:
             yield from rules_in(item)
@@ -93,7 +102,7 @@ def load(*, use_entry_points: bool = True, cached: bool = True) -> Registry:
     reg = Registry()
     import ftlsp.rules as builtin
 
-    for cls in rules_in(builtin):
+    for cls in rules_in(builtin, reg.problems):
         reg.add(cls, f"ftlsp.rules.{cls.__module__.rsplit('.', 1)[-1]}")
     if use_entry_points:
         for ep in entry_points(group=GROUP):
@@ -101,7 +110,7 @@ def load(*, use_entry_points: bool = True, cached: bool = True) -> Registry:
                 continue  # the built-ins, loaded above even when not installed
             try:
                 obj = ep.load()
-                found = list(rules_in(obj))
+                found = list(rules_in(obj, reg.problems))
             except Exception as e:  # a broken third-party plugin must not stop linting
                 reg.problems.append(f"plugin {ep.name!r} ({ep.value}) failed to load: {type(e).__name__}: {e}")
                 continue

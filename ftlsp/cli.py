@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--statistics", action="store_true", help="count findings per rule")
     p.add_argument("--baseline", metavar="FILE", help="ignore findings recorded in this baseline")
     p.add_argument("--write-baseline", metavar="FILE", help="record all current findings and exit 0")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes to the named files (never to others)")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix, also apply fixes that delete content (comment lines, duplicates)")
     p.add_argument("--no-summary", action="store_true", help="text: omit token/cost summary lines")
     p.add_argument("--quiet", "-q", action="store_true")
     p.add_argument("--version", action="version", version=f"ftlint {__version__}")
@@ -141,6 +144,15 @@ def cmd_check(argv: list[str]) -> int:
         print(f"ftlint: warning: {problem}", file=sys.stderr)
     linter = Linter(config, registry)
     evals = expand(args.eval) if args.eval else []
+    if args.fix:
+        from ftlsp.fixer import fix_file
+
+        fixed = 0
+        for p in paths:  # only files the user named; stdin is never rewritten
+            if p != "-":
+                fixed += fix_file(p, linter, unsafe=args.unsafe_fixes, eval_paths=tuple(evals))[0]
+        linter.example_cache.clear()
+        print(f"ftlint: applied {fixed} fix{'es' if fixed != 1 else ''}", file=sys.stderr)
     results = _run(paths, config, evals, linter, quiet=args.quiet)
     diags = [d for r in results for d in r.diagnostics]
     if args.write_baseline:

@@ -73,6 +73,9 @@ class Edit:
 class Fix:
     title: str
     edits: tuple[Edit, ...]
+    # Unsafe fixes may drop content the user meant to keep (a commented-out record, a duplicate):
+    # offered as code actions, applied by `ftlint --fix` only with --unsafe-fixes (as in ruff).
+    safe: bool = True
 
 
 Target = Literal["value", "key", "record", "line"]

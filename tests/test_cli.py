@@ -176,3 +176,23 @@ def test_console_script_installed():
     exe = os.path.join(os.path.dirname(sys.executable), "ftlint")
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "ftlint" in proc.stdout
+
+
+def test_fix_applies_safe_fixes_only_to_named_files(files, capsys):
+    messy = ('{\n  "prompt": "a",\n  "completion": "b"\n}\r\n\n// keep me\n{"prompt": "c", "completion": "d"}')
+    (files / "messy.jsonl").write_bytes(b"\xef\xbb\xbf" + messy.encode())
+    other = (files / "bad.jsonl").read_bytes()
+    code, out, err = run(capsys, "messy.jsonl", "--fix", *only("FT0"))
+    fixed = (files / "messy.jsonl").read_text(encoding="utf-8")
+    assert fixed == '{"prompt":"a","completion":"b"}\n// keep me\n{"prompt": "c", "completion": "d"}\n'
+    assert "FT004" in out and code == 1  # the comment stays: deleting it is an unsafe fix
+    assert (files / "bad.jsonl").read_bytes() == other  # not named, not touched
+    code, out, err = run(capsys, "messy.jsonl", "--fix", "--unsafe-fixes", *only("FT0"))
+    assert code == 0 and "FT004" not in (files / "messy.jsonl").read_text()
+
+
+def test_fix_never_rewrites_undecodable_files(files, capsys):
+    raw = b'{"prompt": "caf\xe9", "completion": "b"}\n\n'
+    (files / "latin.jsonl").write_bytes(raw)
+    run(capsys, "latin.jsonl", "--fix", *only("FT0"))
+    assert (files / "latin.jsonl").read_bytes() == raw

@@ -76,12 +76,12 @@ def _describe(e: json.JSONDecodeError, text: str) -> str:
     if msg == "Expecting property name enclosed in double quotes":
         if near.startswith("'"):
             return "single-quoted key: JSON needs double quotes"
-        if near.lstrip().startswith("}"):
+        if near.lstrip().startswith("}") and text[:pos].rstrip().endswith(","):
             return "trailing comma before `}`"
     if msg == "Expecting value":
         if near.startswith("'"):
             return "single-quoted string: JSON needs double quotes"
-        if near.lstrip().startswith("]"):
+        if near.lstrip().startswith("]") and text[:pos].rstrip().endswith(","):
             return "trailing comma before `]`"
         if not near.strip():
             return "unexpected end of record: the JSON is truncated"

@@ -28,13 +28,33 @@ def render(readme: str) -> str:
     return readme[:a] + "\n" + rules_table() + "\n" + readme[b:]
 
 
+def rules_doc() -> str:
+    """docs/rules.md: every rule's documentation; the editor links each diagnostic here."""
+    parts = ["# ftlint rules", "", "Generated from the rules' docstrings by `python -m ftlsp.readme`; do not edit.", ""]
+    for cls in load().sorted():
+        flags = [cls.default_severity.label]
+        if cls.fixable:
+            flags.append("fixable")
+        if not cls.default_enabled:
+            flags.append("opt-in")
+        parts += [f"## {cls.code}", "", f"`{cls.name}` ({', '.join(flags)}): {cls.summary}", "", "```text",
+                  cls.doc(), "```", ""]
+    return "\n".join(parts)
+
+
 def main() -> int:
-    path = Path(__file__).resolve().parent.parent / "README.md"
+    root = Path(__file__).resolve().parent.parent
+    path = root / "README.md"
     text = path.read_text(encoding="utf-8")
     new = render(text)
     if new != text:
         path.write_text(new, encoding="utf-8")
         print(f"updated {path}")
+    docs = root / "docs" / "rules.md"
+    docs.parent.mkdir(exist_ok=True)
+    if not docs.exists() or docs.read_text(encoding="utf-8") != rules_doc():
+        docs.write_text(rules_doc(), encoding="utf-8")
+        print(f"updated {docs}")
     return 0
 
 

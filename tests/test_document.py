@@ -166,3 +166,16 @@ def test_fuzz_line_soup(lines):
         assert not rng & covered
         covered |= rng
     Linter().lint(doc)
+
+
+@pytest.mark.parametrize("text", ["]", "}", ",", '{"a": ]}', "[,]"])
+def test_stray_punctuation_positions_are_in_range(text):
+    doc = Document.from_text("p.jsonl", text + "\n")
+    for d in Linter().lint(doc).diagnostics:
+        assert 0 <= d.col <= len(text) and d.end_col >= d.col
+
+
+def test_huge_line_is_linted():
+    big = '{"prompt": "' + "x" * 5_000_000 + '", "completion": "y", "extra": NaN}\n'
+    diags = Linter().lint(Document.from_text("big.jsonl", big)).diagnostics
+    assert any(d.code == "FT009" for d in diags)

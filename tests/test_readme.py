@@ -12,6 +12,10 @@ def test_rules_table_is_generated_from_registry():
     assert readme.render(text) == text, "README rules table is stale: run `python -m ftlsp.readme`"
 
 
+def test_rules_doc_is_generated_from_registry():
+    assert (ROOT / "docs" / "rules.md").read_text() == readme.rules_doc(), "run `python -m ftlsp.readme`"
+
+
 def test_ci_runs_the_readme_test_command():
     text = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()

@@ -1,0 +1,312 @@
+"""The matcher the FT5xx rules share: one analysis per linted file, computed lazily.
+
+Direction: when a training file is linted, the reference side is the eval files
+plus the configured benchmarks and findings sit on training records; when an
+eval file is linted (``ctx.is_eval``), the reference side is the training
+files and findings sit on eval records. The n-gram index is always built over
+the eval side, so scores (coverage of the eval item) are the same both ways.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+import numpy as np
+
+from ftlsp.contamination import refsets as R
+from ftlsp.contamination.ngram import EvalIndex, Groups, NgramParams, Overlap, scan
+from ftlsp.contamination.refsets import Corpus, Item
+from ftlsp.rule import Finding, Related
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ftlsp.context import Context
+    from ftlsp.rule import Example
+
+MAX_RELATED = 3
+
+
+@dataclass
+class Match:
+    cur: int  # index into Analysis.items
+    others: list[Item]  # matching records on the other side (best first)
+    method: str  # exact | normalised | ngram | semantic
+    side: str  # record | input | output
+    score: float
+    extra: dict = field(default_factory=dict)
+
+
+def _abs(p: str) -> str:
+    return os.path.abspath(p)
+
+
+def reference_corpus(ctx: "Context") -> Corpus:
+    """The other side of the comparison for the file being linted (see module doc)."""
+    memo = ctx.service("ft5.corpora", dict)
+    here = _abs(ctx.path)
+    parts: list[Corpus] = []
+    if ctx.is_eval:
+        for p in ctx.train_paths:
+            if _abs(p) != here and os.path.isfile(p):
+                parts.append(R.load_source(p, benchmark=False, config=ctx.config, memo=memo))
+    else:
+        for p in ctx.eval_paths:
+            if _abs(p) != here and os.path.isfile(p):
+                parts.append(R.load_source(p, benchmark=False, config=ctx.config, memo=memo))
+        for spec in R.benchmark_specs(ctx.config):
+            p = spec["path"]
+            if not os.path.isfile(p):
+                ctx.notice(f"benchmark {p} not found: contamination checks skip it")
+                continue
+            parts.append(R.load_source(p, benchmark=True, fields=R.benchmark_fields(spec), config=ctx.config,
+                                       memo=memo, name=spec.get("name")))
+    return Corpus.join("reference", parts) if parts else Corpus("reference", [])
+
+
+class Analysis:
+    """Everything the FT5xx rules need about one linted file, each part computed once."""
+
+    def __init__(self, ctx: "Context", examples: list["Example"]):
+        self.ctx = ctx
+        self.is_eval = ctx.is_eval
+        self.examples: list["Example"] = []
+        items: list[Item] = []
+        for ex in examples:
+            it = R.item_from_record(ex.data, ctx.dialect, ex.path, ex.line, ex.index)
+            if it is not None:
+                self.examples.append(ex)
+                items.append(it)
+        self.current = Corpus(os.path.basename(ctx.path), items)
+        self._other: Corpus | None = None
+        self._ngram: dict[NgramParams, Overlap] = {}
+        self._exact: list[Match] | None = None
+        self._exact_key: tuple | None = None
+        self.semantic_cache: dict = {}
+
+    @property
+    def items(self) -> list[Item]:
+        return self.current.items
+
+    @property
+    def other(self) -> Corpus:
+        if self._other is None:
+            self._other = reference_corpus(self.ctx)
+        return self._other
+
+    # -- exact and normalised ------------------------------------------------------------
+
+    def exact(self, min_output_tokens: int = 8, max_output_repeats: int = 2) -> list[Match]:
+        key = (min_output_tokens, max_output_repeats)
+        if self._exact is not None and self._exact_key == key:
+            return self._exact
+        other = self.other
+        by_record: dict[bytes, list[int]] = {}
+        by_raw: dict[str, list[int]] = {}
+        by_norm: dict[str, list[int]] = {}
+        by_out: dict[str, list[int]] = {}
+        onorm = other.norm_prompts()
+        oresp = other.norm_responses()
+        for j, it in enumerate(other.items):
+            if it.record_key is not None:
+                by_record.setdefault(it.record_key, []).append(j)
+            if onorm[j]:
+                by_raw.setdefault(it.prompt.strip(), []).append(j)
+                by_norm.setdefault(onorm[j], []).append(j)
+            if oresp[j]:
+                by_out.setdefault(oresp[j], []).append(j)
+        # outputs shared by many distinct inputs are labels or templates, not leaked answers
+        out_inputs = {k: len({onorm[j] for j in v}) for k, v in by_out.items()}
+        cnorm = self.current.norm_prompts()
+        cresp = self.current.norm_responses()
+        cur_out_inputs: dict[str, set] = {}
+        for i in range(len(self.items)):
+            if cresp[i]:
+                cur_out_inputs.setdefault(cresp[i], set()).add(cnorm[i])
+        found: list[Match] = []
+        for i, it in enumerate(self.items):
+            hits = by_record.get(it.record_key) if it.record_key is not None else None
+            if hits:
+                found.append(Match(i, [other.items[j] for j in hits], "exact", "record", 1.0))
+                continue
+            if cnorm[i]:
+                hits = by_raw.get(it.prompt.strip())
+                if hits:
+                    found.append(Match(i, [other.items[j] for j in hits], "exact", "input", 1.0))
+                    continue
+                hits = by_norm.get(cnorm[i])
+                if hits:
+                    found.append(Match(i, [other.items[j] for j in hits], "normalised", "input", 1.0))
+                    continue
+            r = cresp[i]
+            if r and len(r.split()) >= min_output_tokens and r in by_out and \
+                    out_inputs[r] <= max_output_repeats and len(cur_out_inputs.get(r, ())) <= max_output_repeats:
+                hits = by_out[r]
+                exact = any(other.items[j].response.strip() == it.response.strip() for j in hits)
+                found.append(Match(i, [other.items[j] for j in hits], "exact" if exact else "normalised",
+                                   "output", 1.0))
+        self._exact, self._exact_key = found, key
+        return found
+
+    def exact_input_pairs(self) -> set[tuple[int, str, int]]:
+        """(current item, other path, other line) of pairs the exact rule reports, so others skip them."""
+        out = set()
+        for m in self.exact():
+            for o in m.others:
+                out.add((m.cur, o.path, o.line))
+        return out
+
+    # -- n-gram ---------------------------------------------------------------------------
+
+    def ngram(self, params: NgramParams) -> tuple[Overlap, EvalIndex, Corpus, Corpus]:
+        """Overlap between eval side and training side; returns (overlap, index, eval corpus, train corpus)."""
+        if self.is_eval:
+            ev, tr = self.current, self.other
+            index = EvalIndex.build(ev, params)
+        else:
+            ev, tr = self.other, self.current
+            cache = self.ctx.service("ft5.eval-index", dict)
+            key = (id(ev), params)
+            got = cache.get(key)
+            if got is None or got[0] is not ev:
+                cache.clear()
+                got = cache[key] = (ev, EvalIndex.build(ev, params))
+            index = got[1]
+        ov = self._ngram.get(params)
+        if ov is None:
+            ov = self._ngram[params] = scan(index, tr)
+        return ov, index, ev, tr
+
+    def ngram_matches(self, params: NgramParams, min_coverage: float, min_similarity: float) -> list[Match]:
+        ov, index, ev, tr = self.ngram(params)
+        if not len(ov.shared):
+            return []
+        cov = ov.coverage
+        eg_members = index.groups.members
+        tg_members = ov.train_groups.members
+        cur_is_eval = self.is_eval
+        skip = self.exact_input_pairs()
+        sims = None
+        if min_similarity < 1.0:
+            from rapidfuzz import fuzz
+
+            en, tn = ev.norm_prompts(), tr.norm_prompts()
+            sims = np.array([fuzz.ratio(en[index.groups.rep[e]], tn[ov.train_groups.rep[t]]) / 100.0
+                             if c < min_coverage else 0.0
+                             for e, t, c in zip(ov.eval_group, ov.train_group, cov)])
+        keep = cov >= min_coverage
+        if sims is not None:
+            keep |= sims >= min_similarity
+        by_cur: dict[int, list[tuple[float, Item, dict]]] = {}
+        for k in np.nonzero(keep)[0]:
+            e, t = int(ov.eval_group[k]), int(ov.train_group[k])
+            extra = {"shared_ngrams": int(ov.shared[k]), "eval_ngrams": int(ov.total[k]), "n": params.n,
+                     "coverage": round(float(cov[k]), 3)}
+            if sims is not None and cov[k] < min_coverage:
+                extra["similarity"] = round(float(sims[k]), 3)
+            score = float(cov[k]) if cov[k] >= min_coverage else float(sims[k])
+            cur_ids, oth_ids, oth_corpus = (eg_members[e], tg_members[t], tr) if cur_is_eval else \
+                (tg_members[t], eg_members[e], ev)
+            for ci in cur_ids:
+                for oj in oth_ids:
+                    o = oth_corpus.items[oj]
+                    if (ci, o.path, o.line) in skip:
+                        continue
+                    by_cur.setdefault(ci, []).append((score, o, extra))
+        out = []
+        for ci, lst in sorted(by_cur.items()):
+            lst.sort(key=lambda x: (-x[0], x[1].path, x[1].line))
+            best = lst[0]
+            out.append(Match(ci, [o for _, o, _ in lst], "ngram", "input", best[0], dict(best[2])))
+        return out
+
+
+def analysis(ctx: "Context", examples: list["Example"]) -> Analysis:
+    """The shared Analysis of the file being linted (built once for all FT5xx rules)."""
+    store = ctx.service("ft5.analysis", dict)
+    key = _abs(ctx.path)
+    got = store.get(key)
+    if got is not None and got[0] is ctx.document and got[1] == (len(examples), ctx.is_eval, ctx.eval_paths,
+                                                                    ctx.train_paths):
+        return got[2]
+    a = Analysis(ctx, examples)
+    store[key] = (ctx.document, (len(examples), ctx.is_eval, ctx.eval_paths, ctx.train_paths), a)
+    return a
+
+
+# -- findings ------------------------------------------------------------------------------
+
+def quote(s: str, n: int = 60) -> str:
+    s = " ".join(s.split())
+    return repr(s if len(s) <= n else s[: n - 1] + "…")
+
+
+def _where(o: Item, bench_names: dict[str, str]) -> str:
+    name = bench_names.get(_abs(o.path))
+    return f"{o.label()}" + (f" ({name})" if name else "")
+
+
+def bench_names(ctx: "Context") -> dict[str, str]:
+    out = {}
+    for spec in R.benchmark_specs(ctx.config):
+        out[_abs(spec["path"])] = spec.get("name") or "benchmark"
+    return out
+
+
+def finding(a: Analysis, m: Match, text: str) -> Finding:
+    """A Finding on the current record with related locations on the other side."""
+    ex = a.examples[m.cur]
+    it = a.items[m.cur]
+    names = bench_names(a.ctx)
+    kind = "training record" if a.is_eval else "eval record"
+    rel = tuple(Related(f"{kind} ({m.method} {m.side} match, score {m.score:.2f})", o.line, o.path)
+                for o in m.others[:MAX_RELATED])
+    first = m.others[0]
+    more = f" and {len(m.others) - 1} more" if len(m.others) > 1 else ""
+    msg = text.format(kind=kind, where=_where(first, names), more=more, quote=quote(it.prompt if m.side != "output" else it.response))
+    if m.side == "output":
+        pointer, target = it.response_pointer, "value"
+    elif m.side == "record":
+        pointer, target = "", "record"
+    else:
+        pointer, target = it.pointer, "value"
+    if not pointer:
+        target = "record"
+    other_key = "train" if a.is_eval else "eval"
+    data = {"method": m.method, "side": m.side, "score": round(m.score, 3),
+            f"{other_key}_path": first.path, f"{other_key}_line": first.line + 1, "matches": len(m.others),
+            **m.extra}
+    if names.get(_abs(first.path)):
+        data["benchmark"] = names[_abs(first.path)]
+    return Finding(msg, pointer, target=target, example=ex, related=rel, data=data)
+
+
+def different_output(a: Analysis, m: Match) -> str:
+    """' (different output: ...)' when an input match carries another answer: a label conflict too."""
+    it = a.items[m.cur]
+    o = m.others[0]
+    if m.side == "input" and o.response and it.response and \
+            " ".join(o.response.split()) != " ".join(it.response.split()):
+        return f"; outputs differ: {quote(it.response, 30)} here vs {quote(o.response, 30)}"
+    return ""
+
+
+def collect(rule, ctx: "Context", examples: list["Example"]) -> Analysis | None:
+    """Analysis for a rule's finish(), or None when there is nothing to compare or work was cancelled."""
+    if not examples:
+        return None
+    if ctx.is_eval and not ctx.train_paths:
+        return None
+    if not ctx.is_eval and not ctx.eval_paths and not ctx.config.benchmarks:
+        return None
+    if ctx.cancelled(f"{rule.code} contamination", 0.0):
+        return None
+    a = analysis(ctx, examples)
+    if not len(a.other):
+        return None
+    return a
+
+
+def iter_findings(a: Analysis, matches: Iterable[Match], template) -> Iterable[Finding]:
+    for m in matches:
+        yield finding(a, m, template(m))

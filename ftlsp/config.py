@@ -37,6 +37,7 @@ class Config:
     dialect: str | None = None  # None: detect per file
     model: str = DEFAULT_MODEL
     epochs: int | None = None  # None: computed as the provider's auto mode does
+    context_limit: int | None = None  # tokens per training example; None: the model table's limit
     eval: tuple[str, ...] = ()  # eval/validation files of this project
     benchmarks: tuple[dict, ...] = ()  # external reference sets: {path, fields, name}
     prices: dict[str, Any] = field(default_factory=dict)  # overrides of the price table
@@ -124,6 +125,8 @@ def from_mapping(values: dict[str, Any], root: str | None = None, source: str | 
             value = tuple(value)
         elif key == "epochs" and value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
             raise ConfigError(f"'epochs' must be a positive integer, got {value!r}")
+        elif key == "context_limit" and value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise ConfigError(f"'context-limit' must be a positive integer (tokens per example), got {value!r}")
         elif key == "fail_on" and value not in ("error", "warning", "info", "hint", "never"):
             raise ConfigError(f"'fail-on' must be error, warning, info, hint or never, got {value!r}")
         elif key == "max_diagnostics_per_rule" and (not isinstance(value, int) or value < 0):

@@ -1,0 +1,401 @@
+"""Tokens per example, the way OpenAI counts chat examples.
+
+OpenAI chat formula (openai-chat, mistral, trl-messages, bedrock-claude records
+with a ``messages`` list), as in the OpenAI cookbook's data-prep notebook:
+
+- every message costs 3 tokens, plus the tokens of every value in it (the role
+  string included), plus 1 more when it has a ``name``; ``weight`` is training
+  metadata and not counted;
+- 3 tokens of reply priming per example;
+- values that are not strings are counted as their compact JSON text
+  (``tool_calls``, ``function_call``); ``null`` counts 0; a ``content`` list
+  counts the text of its parts (images and audio are not counted);
+- tool and function definitions (top-level ``tools`` / ``functions``) are
+  counted as the tokens of their compact JSON text. OpenAI renders them into
+  the prompt in its own undocumented format, so this part is an approximation;
+  it is reported as its own part ("/tools") so it can be told apart;
+- a top-level ``system`` string (Bedrock Claude) counts as a system message.
+
+Trained tokens: the values (not role or name) of assistant messages whose
+``weight`` is not 0 - what the trainer learns from.
+
+Other dialects go through ``ftlsp.fields.turns``: each message-like turn
+(Gemini contents, ShareGPT conversations, TRL message lists) costs 3 + its role
++ its text, plus 3 priming per example; plain fields (prompt/completion,
+Alpaca, text) count their text only, because the trainer's template is unknown.
+
+Counts are exact for the encoding (tiktoken ``encode_ordinary``: special-token
+text counts as ordinary text). For models without a runnable tokenizer the
+count is scaled by the model table's factor and marked estimated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from ftlsp import dialects as D
+from ftlsp.fields import ROLE_ALIASES, turns
+from ftlsp.tokens.encodings import get_encoding
+from ftlsp.tokens.models import ModelInfo, model_info
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ftlsp.context import Context
+    from ftlsp.document import Document
+    from ftlsp.rule import Example
+
+TOKENS_PER_MESSAGE = 3
+TOKENS_PER_NAME = 1
+REPLY_PRIMING = 3
+CHAT_DIALECTS = frozenset({D.OPENAI_CHAT, D.MISTRAL, D.TRL_MESSAGES, D.BEDROCK_CLAUDE, None})
+# Files with at least this many records are counted by a pool of processes when cores allow.
+PARALLEL_MIN_RECORDS = 20_000
+_MEMO_MAX_LEN = 24  # short strings (roles, labels, names) are memoised instead of re-encoded
+_MEMO_MAX_ITEMS = 200_000
+_CACHE_MAX_ITEMS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One message (or field) of an example with its tokens."""
+
+    pointer: str  # "/messages/3", "/tools", "/prompt"
+    role: str  # system | user | assistant | tool | other | tools
+    tokens: int
+    trained: int  # of which the trainer learns from
+    end: int  # running total through this part (the place in the context window where it ends)
+
+    @property
+    def start(self) -> int:
+        return self.end - self.tokens
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleTokens:
+    total: int
+    trained: int
+    parts: tuple[Part, ...] = ()
+    priming: int = 0
+    estimated: bool = False
+    encoding: str = ""
+
+    @property
+    def by_role(self) -> dict[str, int]:
+        """Tokens per role; the values add up to ``total`` (priming under "priming")."""
+        out: dict[str, int] = {}
+        for p in self.parts:
+            out[p.role] = out.get(p.role, 0) + p.tokens
+        if self.priming:
+            out["priming"] = self.priming
+        return out
+
+    def scaled(self, info: ModelInfo) -> "ExampleTokens":
+        """The same counts in an estimated model's tokens (rounded up); exact models unchanged."""
+        if info.factor == 1.0 and not info.estimated:
+            return self
+        s = info.scale
+        parts = []
+        prev = 0
+        for p in self.parts:
+            end = s(p.end)
+            parts.append(Part(p.pointer, p.role, end - prev, s(p.trained), end))
+            prev = end
+        total = s(self.total)
+        return ExampleTokens(total, min(s(self.trained), total), tuple(parts), total - prev, True, self.encoding)
+
+
+def compact_json(v: Any) -> str:
+    return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+
+class Counter:
+    """Counts tokens of one encoding, with a cache of examples keyed by content hash."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self.enc = get_encoding(encoding)
+        # The Rust core directly: same result as Encoding.encode_ordinary without its Python frame.
+        core = getattr(self.enc, "_core_bpe", None)
+        self._encode: Callable[[str], list] = getattr(core, "encode_ordinary", None) or self.enc.encode_ordinary
+        self._memo: dict[str, int] = {}
+        self.cache: dict[tuple, ExampleTokens] = {}
+        self._prefilled: tuple | None = None
+
+    # -- strings ------------------------------------------------------------------------
+
+    def count(self, text: str) -> int:
+        if len(text) <= _MEMO_MAX_LEN:
+            n = self._memo.get(text)
+            if n is None:
+                n = self._count(text)
+                if len(self._memo) >= _MEMO_MAX_ITEMS:
+                    self._memo.clear()
+                self._memo[text] = n
+            return n
+        return self._count(text)
+
+    def _count(self, text: str) -> int:
+        try:
+            return len(self._encode(text))
+        except UnicodeEncodeError:  # lone surrogates from JSON \ud800 escapes: as tiktoken does
+            return len(self._encode(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")))
+
+    def _value(self, key: str, v: Any) -> int:
+        if type(v) is str:
+            return self.count(v)
+        if v is None:
+            return 0
+        if key == "content" and isinstance(v, list):
+            n = 0
+            for part in v:
+                if isinstance(part, str):
+                    n += self.count(part)
+                elif isinstance(part, dict) and isinstance(part.get("text"), str):
+                    n += self.count(part["text"])
+            return n
+        try:
+            return self.count(compact_json(v))
+        except (TypeError, ValueError):  # pragma: no cover - data from JSON always serialises
+            return 0
+
+    # -- examples -----------------------------------------------------------------------
+
+    def example(self, data: Any, dialect: str | None, key: str | None = None) -> ExampleTokens:
+        """Raw (encoding) counts of one record; cached by ``key`` (a content hash) when given."""
+        if key is None:
+            return self._example(data, dialect)
+        ck = (key, dialect)
+        hit = self.cache.get(ck)
+        if hit is None:
+            hit = self._example(data, dialect)
+            if len(self.cache) >= _CACHE_MAX_ITEMS:
+                self.cache.clear()
+            self.cache[ck] = hit
+        return hit
+
+    def _example(self, data: Any, dialect: str | None) -> ExampleTokens:
+        if not isinstance(data, dict):
+            return ExampleTokens(0, 0, (), 0, False, self.encoding)
+        if dialect in CHAT_DIALECTS and isinstance(data.get("messages"), list):
+            return self._chat(data)
+        return self._generic(data, dialect)
+
+    def _chat(self, data: dict) -> ExampleTokens:
+        parts: list[Part] = []
+        total = trained_total = 0
+        value = self._value
+        for key in ("tools", "functions"):
+            v = data.get(key)
+            if v:
+                n = value(key, v)
+                total += n
+                parts.append(Part("/" + key, "tools", n, 0, total))
+        system = data.get("system")
+        if isinstance(system, str):
+            n = TOKENS_PER_MESSAGE + self.count("system") + self.count(system)
+            total += n
+            parts.append(Part("/system", "system", n, 0, total))
+        for i, m in enumerate(data["messages"]):
+            if not isinstance(m, dict):
+                continue
+            role = m.get("role")
+            train = role == "assistant" and m.get("weight", 1) != 0
+            n = TOKENS_PER_MESSAGE
+            tr = 0
+            for k, v in m.items():
+                if k == "weight":
+                    continue
+                c = value(k, v)
+                n += c
+                if k == "name":
+                    n += TOKENS_PER_NAME
+                elif train and k != "role":
+                    tr += c
+            total += n
+            trained_total += tr
+            parts.append(Part(f"/messages/{i}", ROLE_ALIASES.get(role, "other") if type(role) is str else "other",
+                              n, tr, total))
+        total += REPLY_PRIMING
+        return ExampleTokens(total, trained_total, tuple(parts), REPLY_PRIMING, False, self.encoding)
+
+    def _generic(self, data: dict, dialect: str | None) -> ExampleTokens:
+        parts: list[Part] = []
+        total = trained_total = 0
+        messages = False
+        cur_key = None
+        for t in turns(data, dialect):
+            n = self.count(t.text)
+            tr = n if t.trained else 0
+            key = _message_pointer(t.pointer) if t.index >= 0 else t.pointer
+            if t.index >= 0 and key != cur_key:
+                n += TOKENS_PER_MESSAGE + self.count(t.role)
+                messages = True
+            total += n
+            trained_total += tr
+            if key == cur_key and parts:  # another text of the same message (parts, tool calls)
+                p = parts[-1]
+                parts[-1] = Part(p.pointer, p.role, p.tokens + n, p.trained + tr, total)
+            else:
+                parts.append(Part(key, t.role, n, tr, total))
+            cur_key = key
+        priming = REPLY_PRIMING if messages else 0
+        total += priming
+        return ExampleTokens(total, trained_total, tuple(parts), priming, False, self.encoding)
+
+    # -- whole files --------------------------------------------------------------------
+
+    def count_records(self, records: list, dialect: str | None, jobs: int | None = None) -> list[ExampleTokens | None]:
+        """Counts of many records (None for records that did not parse), filling the cache.
+
+        Large inputs are split over a fork-based process pool: workers inherit the
+        parsed records and the loaded tokenizer, so only index ranges go out and
+        compact tuples come back.
+        """
+        todo = [i for i, r in enumerate(records)
+                if r.error is None and (r.content_hash, dialect) not in self.cache]
+        jobs = default_jobs(len(todo)) if jobs is None else jobs
+        if jobs > 1 and len(todo) >= 2 * jobs:
+            results = _parallel(self, records, todo, dialect, jobs)
+            for i, et in zip(todo, results):
+                self.cache[(records[i].content_hash, dialect)] = et
+        out: list[ExampleTokens | None] = []
+        for r in records:
+            out.append(None if r.error is not None else self.example(r.data, dialect, r.content_hash))
+        return out
+
+
+def _message_pointer(pointer: str) -> str:
+    """"/contents/2/parts/0/text" -> "/contents/2": the pointer up to the message index."""
+    segs = pointer.split("/")
+    for j in range(1, len(segs)):
+        if segs[j].isdigit():
+            return "/".join(segs[: j + 1])
+    return pointer
+
+
+# -- parallel counting -----------------------------------------------------------------------
+
+_FORK_STATE: tuple | None = None
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def default_jobs(n_records: int) -> int:
+    """Worker processes for ``n_records``: 1 (in-process) unless the file is large and cores allow.
+
+    ``FTLSP_TOKEN_JOBS`` overrides (1 disables the pool).
+    """
+    env = os.environ.get("FTLSP_TOKEN_JOBS")
+    if env and env.strip().isdigit():
+        return max(1, int(env))
+    if n_records < PARALLEL_MIN_RECORDS:
+        return 1
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods() or mp.current_process().daemon:
+        return 1
+    return min(available_cores(), 8)
+
+
+def _pack(et: ExampleTokens) -> tuple:
+    return (et.total, et.trained, et.priming, tuple((p.pointer, p.role, p.tokens, p.trained) for p in et.parts))
+
+
+def _unpack(t: tuple, encoding: str) -> ExampleTokens:
+    total, trained, priming, raw = t
+    parts = []
+    end = 0
+    for pointer, role, tokens, tr in raw:
+        end += tokens
+        parts.append(Part(pointer, role, tokens, tr, end))
+    return ExampleTokens(total, trained, tuple(parts), priming, False, encoding)
+
+
+def _work(span: tuple[int, int]) -> list[tuple]:
+    counter, records, todo, dialect = _FORK_STATE  # type: ignore[misc]
+    ex = counter._example
+    return [_pack(ex(records[i].data, dialect)) for i in todo[span[0]:span[1]]]
+
+
+def _parallel(counter: Counter, records: list, todo: list[int], dialect: str | None, jobs: int) -> list[ExampleTokens]:
+    import multiprocessing as mp
+
+    global _FORK_STATE
+    _FORK_STATE = (counter, records, todo, dialect)
+    try:
+        n = len(todo)
+        chunks = jobs * 4  # a few chunks per worker evens out uneven record lengths
+        bounds = [(n * k // chunks, n * (k + 1) // chunks) for k in range(chunks)]
+        with mp.get_context("fork").Pool(jobs) as pool:
+            packed = pool.map(_work, bounds, chunksize=1)
+    finally:
+        _FORK_STATE = None
+    enc = counter.encoding
+    return [_unpack(t, enc) for chunk in packed for t in chunk]
+
+
+# -- the API rules, the server and the CLI use -------------------------------------------------
+
+_counters: dict[str, Counter] = {}
+
+
+def counter(encoding: str) -> Counter:
+    """The process-wide counter of an encoding (its cache is shared by every caller)."""
+    c = _counters.get(encoding)
+    if c is None:
+        c = _counters[encoding] = Counter(encoding)
+    return c
+
+
+def content_key(data: Any) -> str:
+    return hashlib.blake2b(compact_json(data).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def example_tokens(data: Any, dialect: str | None, model: str, key: str | None = None) -> ExampleTokens:
+    """Tokens of one record for ``model``; cached by content hash (``key``, or one computed from ``data``)."""
+    info = model_info(model)
+    raw = counter(info.encoding).example(data, dialect, key if key is not None else content_key(data))
+    return raw.scaled(info)
+
+
+def counter_for(ctx: "Context") -> tuple[Counter, ModelInfo]:
+    info = model_info(ctx.config.model)
+    return ctx.service("tokens.counter." + info.encoding, lambda: counter(info.encoding)), info
+
+
+def tokens_for(ex: "Example", ctx: "Context") -> ExampleTokens:
+    """Tokens of a record as rules see it (counted once per content, shared by every rule)."""
+    c, info = counter_for(ctx)
+    doc = ctx.document
+    if doc is not None and ctx.progress is None and len(doc.records) >= PARALLEL_MIN_RECORDS:
+        stamp = (id(doc), len(doc.records), ctx.dialect)
+        if c._prefilled != stamp:  # first record of a big file: count the whole file at once, in parallel
+            c._prefilled = stamp
+            c.count_records(doc.records, ctx.dialect)
+    return c.example(ex.data, ctx.dialect, ex.content_hash).scaled(info)
+
+
+def document_tokens(doc: "Document", ctx: "Context") -> list[ExampleTokens]:
+    """Counts of every valid object record of a document (in order), for dataset rules and summaries."""
+    c, info = counter_for(ctx)
+    jobs = None if ctx.progress is None else 1  # no process pool inside the language server
+    out = []
+    for rec, et in zip(doc.records, c.count_records(doc.records, ctx.dialect, jobs)):
+        if et is not None and isinstance(rec.data, dict):
+            out.append(et.scaled(info))
+    return out
+
+
+def iter_model_tokens(records: Iterable[Any], dialect: str | None, model: str) -> Iterable[ExampleTokens]:
+    info = model_info(model)
+    c = counter(info.encoding)
+    for data in records:
+        yield c.example(data, dialect).scaled(info)

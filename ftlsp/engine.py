@@ -103,8 +103,12 @@ class Linter:
                 if isinstance(rule, DocumentRule) and not rule.slow:
                     self._run_document_rule(rule, doc, ctx, diags)
             ex_rules = [r for r in rules if isinstance(r, ExampleRule) and not r.slow]
+            prefix = self.key_prefix(ctx, ex_rules)
+            check = self.check_example
             for ex in examples:
-                diags.extend(self.check_example(ex, ctx, ex_rules))
+                found = check(ex, ctx, ex_rules, prefix)
+                if found:
+                    diags.extend(found)
         if slow:
             for rule in rules:
                 if isinstance(rule, DocumentRule) and rule.slow:
@@ -119,24 +123,34 @@ class Linter:
         diags.sort(key=Diagnostic.sort_key)
         return FileResult(doc.path, ctx.dialect, len(doc.records), diags, ctx.info, ctx.notices, is_eval)
 
-    def check_example(self, ex: Example, ctx: Context, rules: list[Rule]) -> list[Diagnostic]:
-        key = (ex.content_hash, ctx.dialect, ctx.config.model, tuple(r.code for r in rules), ex.record.ok,
-               ctx.is_eval)
+    def check_example(self, ex: Example, ctx: Context, rules: list[Rule],
+                      key_prefix: tuple | None = None) -> list[Diagnostic]:
+        """Example rules on one record, cached by the record's exact text (the editor's fast path)."""
+        if key_prefix is None:
+            key_prefix = self.key_prefix(ctx, rules)
+        rec = ex.record
+        key = (rec.text, rec.error is None, key_prefix)
         found = self.example_cache.get(key)
         if found is None:
             found = []
+            ok = rec.error is None
+            is_obj = ok and isinstance(rec.data, dict)
             for rule in rules:
-                if not ex.ok and not rule.wants_invalid:
-                    continue
-                if ex.ok and not isinstance(ex.data, dict) and not rule.wants_invalid:
+                if not is_obj and not rule.wants_invalid:
                     continue
                 for f in rule.check(ex, ctx) or ():
                     found.append((rule, f))
             if len(self.example_cache) > 500_000:
                 self.example_cache.clear()
             self.example_cache[key] = found
+        if not found:
+            return []
         doc = ctx.document
         return [self.resolve(rule, f, doc, ex) for rule, f in found]
+
+    @staticmethod
+    def key_prefix(ctx: Context, rules: list[Rule]) -> tuple:
+        return (ctx.dialect, ctx.config.model, ctx.is_eval, tuple(r.code for r in rules))
 
     def _run_document_rule(self, rule: DocumentRule, doc: Document, ctx: Context, out: list) -> None:
         for f in rule.check_document(doc, ctx) or ():

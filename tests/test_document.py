@@ -141,12 +141,15 @@ def test_spans_cover_every_pointer(values):
         assert json.loads(text[sp[""][2]:sp[""][3]]) == v
 
 
+SHARED = Linter(Config())  # one linter: shared services (tokenizers, models) load once
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda s: s.encode("utf-8", "surrogatepass")))
 def test_fuzz_no_crash_on_arbitrary_bytes(raw):
     for name in ("f.jsonl", "f.json"):
         doc = Document.from_bytes(name, raw)
-        res = Linter(Config()).lint(doc)
+        res = SHARED.lint(doc)
         for d in res.diagnostics:
             assert 0 <= d.line <= max(len(doc.lines) - 1, 0)
             assert d.col >= 0 and d.end_line >= d.line
@@ -165,7 +168,7 @@ def test_fuzz_line_soup(lines):
         rng = set(range(r.line, r.end_line + 1))
         assert not rng & covered
         covered |= rng
-    Linter().lint(doc)
+    SHARED.lint(doc)
 
 
 @pytest.mark.parametrize("text", ["]", "}", ",", '{"a": ]}', "[,]"])

@@ -56,6 +56,8 @@ PARALLEL_MIN_RECORDS = 20_000
 _MEMO_MAX_LEN = 24  # short strings (roles, labels, names) are memoised instead of re-encoded
 _MEMO_MAX_ITEMS = 200_000
 _CACHE_MAX_ITEMS = 1_000_000
+# Roles OpenAI-style chat accepts (others, e.g. Gemini's "model", are not trained on there: "other").
+_OPENAI_ROLES = {r: ROLE_ALIASES[r] for r in ("system", "developer", "user", "assistant", "tool", "function")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +218,7 @@ class Counter:
                     tr += c
             total += n
             trained_total += tr
-            parts.append(Part(f"/messages/{i}", ROLE_ALIASES.get(role, "other") if type(role) is str else "other",
+            parts.append(Part(f"/messages/{i}", _OPENAI_ROLES.get(role, "other") if type(role) is str else "other",
                               n, tr, total))
         total += REPLY_PRIMING
         return ExampleTokens(total, trained_total, tuple(parts), REPLY_PRIMING, False, self.encoding)

@@ -24,7 +24,7 @@ from ftlsp import dialects as D
 from ftlsp.fields import ROLE_ALIASES
 from ftlsp.jsonparse import escape_pointer_token
 from ftlsp.rule import Edit, ExampleRule, Finding, Fix, Severity
-from ftlsp.schemas import SCHEMAS, validator
+from ftlsp.schemas import OPENAI_ROLES, SCHEMAS, SHAREGPT_ROLES, validator
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -198,18 +198,19 @@ def schema_problems(data: Any, dialect: str) -> list[Problem]:
                 allowed = ", ".join(json.dumps(k) for k in props)
                 what = "is rejected by the provider" if sev == ERROR else "is ignored"
                 out.append(Problem("FT104", f"unknown key {json.dumps(key)} in {where}{hint}; it {what} "
-                                            f"(allowed: {allowed})", ptr(p, key), "key", sev, rename=rename))
+                                            f"(allowed: {allowed})", ptr(p, key), "key", severity=sev, rename=rename))
         elif kw in ("enum", "const"):
             allowed = err.validator_value if kw == "enum" else [err.validator_value]
-            shown = " or ".join(json.dumps(a) for a in allowed)
+            shown = (json.dumps(allowed[0]) if len(allowed) == 1
+                     else "one of " + ", ".join(json.dumps(a) for a in allowed))
             if last in ("role", "from") and isinstance(inst, str):
                 good, hint = suggest_role(inst, list(allowed), dialect)
                 extra = f'; did you mean {json.dumps(good)}?' if good else (f"; {hint}" if hint else "")
-                out.append(Problem("FT102", f"unknown role {q(inst)} (this dialect allows {shown}){extra}", p,
+                out.append(Problem("FT102", f"unknown role {q(inst)} (allowed: {shown}){extra}", p,
                                    replace=json.dumps(good) if good else None))
             elif last == "weight":
                 out.append(Problem("FT107", f"weight must be 0 or 1, not {q(inst)}", p))
-            elif last == "type" and len(path) >= 2 and isinstance(path[-2], int):
+            elif last == "type" and len(path) >= 3 and path[-3] == "content":
                 out.append(Problem("FT111", f"unknown content part type {q(inst)} (allowed: {shown})", p))
             else:
                 out.append(Problem("FT103", f"{_label(path)} must be {shown}, not {q(inst)}", p))
@@ -234,12 +235,24 @@ def _role(m: Any, key: str = "role") -> Any:
     return m.get(key) if isinstance(m, dict) else None
 
 
-def _aliased_to_assistant(msgs: list, key: str = "role") -> bool:
-    """Some message's unknown role means "assistant" (reported by FT102; FT101 would only repeat it)."""
-    return any(isinstance(r := _role(m, key), str) and (ROLE_ALIASES.get(r.strip().lower()) == "assistant"
-                                                        or _EXTRA_ALIASES.get(r.strip().lower()) == "assistant"
-                                                        or closest(r, ["assistant"], 75) == "assistant")
-               for m in msgs)
+# The role vocabulary of each dialect (as in its schema) and its answering role.
+_VALID_ROLES: dict[str, tuple[list[str], str]] = {
+    D.OPENAI_CHAT: (list(OPENAI_ROLES), "assistant"), D.OPENAI_PREFERENCE: (list(OPENAI_ROLES), "assistant"),
+    D.MISTRAL: (["system", "user", "assistant", "tool"], "assistant"),
+    D.TRL_MESSAGES: (["system", "developer", "user", "assistant", "tool"], "assistant"),
+    D.BEDROCK_CLAUDE: (["user", "assistant"], "assistant"), D.BEDROCK_CONVERSATION: (["user", "assistant"], "assistant"),
+    D.GEMINI: (["user", "model", "function"], "model"), D.SHAREGPT: (list(SHAREGPT_ROLES), "gpt"),
+}
+
+
+def _aliased_to_assistant(msgs: list, dialect: str, key: str = "role") -> bool:
+    """Some turn's unknown role means the answering role (FT102 says so; FT101 would only repeat it)."""
+    valid, answer = _VALID_ROLES.get(dialect, (list(OPENAI_ROLES), "assistant"))
+    for m in msgs:
+        r = _role(m, key)
+        if isinstance(r, str) and r not in valid and suggest_role(r, valid, dialect)[0] == answer:
+            return True
+    return False
 
 
 def _chat_semantics(msgs: Any, base: str, dialect: str, out: list[Problem], *, tools: Any = None,
@@ -279,7 +292,7 @@ def _chat_semantics(msgs: Any, base: str, dialect: str, out: list[Problem], *, t
                                        severity=WARNING if lenient else None))
                 elif c and c.isspace():
                     out.append(Problem("FT105", f"message {i} ({q(role)}) content is only whitespace {q(c)}", cp,
-                                       WARNING))
+                                       severity=WARNING))
             elif isinstance(c, list):
                 if not c and not answers_call:
                     out.append(Problem("FT105", f"message {i} ({q(role)}) has an empty list of content parts",
@@ -293,7 +306,7 @@ def _chat_semantics(msgs: Any, base: str, dialect: str, out: list[Problem], *, t
                     t = part.get("text")
                     if part.get("type") == "text" and isinstance(t, str) and (not t or t.isspace()):
                         out.append(Problem("FT105", f"text part {j} of message {i} is empty", ptr(cp, j, "text"),
-                                           WARNING))
+                                           severity=WARNING))
         # weight
         if "weight" in m and dialect != D.TRL_MESSAGES:
             w = m["weight"]
@@ -331,7 +344,7 @@ def _chat_semantics(msgs: Any, base: str, dialect: str, out: list[Problem], *, t
         if calls is not None and role != "assistant":
             out.append(Problem("FT106", f"tool_calls on a {q(role)} message: only assistant messages make tool "
                                         "calls", ptr(mp, "tool_calls")))
-        if isinstance(calls, list):
+        if isinstance(calls, list) and role == "assistant":
             calls_owner = i
             for j, c in enumerate(calls):
                 if not isinstance(c, dict):
@@ -349,7 +362,7 @@ def _chat_semantics(msgs: Any, base: str, dialect: str, out: list[Problem], *, t
     if need_assistant:
         sev = WARNING if lenient else None
         if not has_assistant:
-            if not _aliased_to_assistant(msgs):
+            if not _aliased_to_assistant(msgs, dialect):
                 out.append(Problem("FT101", f"no assistant message among the {len(msgs)} message(s): there is "
                                             "nothing to train on", base, severity=sev))
         elif not trainable:
@@ -391,39 +404,39 @@ def _check_call(fn: Any, p: str, tool_names: set[str] | None, out: list[Problem]
         guess = closest(name, tool_names, 80) if tool_names else None
         hint = f"; did you mean {json.dumps(guess)}?" if guess else ""
         out.append(Problem("FT106", f"call of {q(name)}, which is not among the record's tools{hint}",
-                           ptr(p, "name"), WARNING))
+                           ptr(p, "name"), severity=WARNING))
     args = fn.get("arguments")
     if isinstance(args, str):
         try:
             json.loads(args)
         except ValueError:
             out.append(Problem("FT106", f"arguments are not valid JSON: {q(args)}; the model learns to emit "
-                                        "broken calls", ptr(p, "arguments"), WARNING))
+                                        "broken calls", ptr(p, "arguments"), severity=WARNING))
 
 
-def _alternation(msgs: Any, base: str, out: list[Problem], *, key: str, user: str, assistant: str,
+def _alternation(msgs: Any, base: str, out: list[Problem], dialect: str, *, key: str, user: str, assistant: str,
                  sev: Severity, first_user: bool, alternate: bool) -> bool:
     """Turn order for dialects that require user/assistant alternation. Returns True if an answer exists."""
     if not isinstance(msgs, list) or not msgs:
         return False
     roles = [_role(m, key) for m in msgs]
     if not any(r == assistant for r in roles):
-        if not _aliased_to_assistant(msgs, key):
+        if not _aliased_to_assistant(msgs, dialect, key):
             out.append(Problem("FT101", f"no {json.dumps(assistant)} turn among the {len(msgs)} turn(s): there is "
                                         "nothing to train on", base))
         return False
     if first_user and roles[0] != user and roles[0] in (user, assistant):
         out.append(Problem("FT110", f"the conversation starts with a {q(roles[0])} turn; it must start with "
-                                    f"{json.dumps(user)}", ptr(base, 0, key), sev))
+                                    f"{json.dumps(user)}", ptr(base, 0, key), severity=sev))
     if alternate:
         for i in range(1, len(roles)):
             if roles[i] == roles[i - 1] and roles[i] in (user, assistant):
                 out.append(Problem("FT110", f"two {q(roles[i])} turns in a row (turns {i - 1} and {i}); turns must "
                                             f"alternate {json.dumps(user)}/{json.dumps(assistant)}",
-                                   ptr(base, i, key), sev))
+                                   ptr(base, i, key), severity=sev))
     if roles[-1] != assistant and roles[-1] in (user, assistant):
         out.append(Problem("FT110", f"the conversation ends with a {q(roles[-1])} turn; it must end with "
-                                    f"{json.dumps(assistant)}", ptr(base, len(msgs) - 1, key), sev))
+                                    f"{json.dumps(assistant)}", ptr(base, len(msgs) - 1, key), severity=sev))
     return True
 
 
@@ -448,7 +461,7 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
             if isinstance(msgs, list) and msgs and _role(msgs[-1]) not in ("user", None):
                 out.append(Problem("FT110", f"input ends with a {q(_role(msgs[-1]))} message; the preferred and "
                                             "non-preferred outputs answer the last user message",
-                                   ptr("/input/messages", len(msgs) - 1, "role"), WARNING))
+                                   ptr("/input/messages", len(msgs) - 1, "role"), severity=WARNING))
         for key in ("preferred_output", "non_preferred_output"):
             outs = data.get(key)
             if isinstance(outs, list) and outs:
@@ -457,7 +470,7 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
                     out.append(Problem("FT101", f"{key} holds no assistant message", f"/{key}"))
     elif dialect in (D.BEDROCK_CLAUDE, D.BEDROCK_CONVERSATION):
         msgs = data.get("messages")
-        _alternation(msgs, "/messages", out, key="role", user="user", assistant="assistant", sev=ERROR,
+        _alternation(msgs, "/messages", out, dialect, key="role", user="user", assistant="assistant", sev=ERROR,
                      first_user=True, alternate=True)
         if isinstance(msgs, list):
             for i, m in enumerate(msgs):
@@ -469,10 +482,10 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
         if dialect == D.BEDROCK_CONVERSATION:
             _text_blocks(data.get("system"), "/system", out, "system")
         elif isinstance(data.get("system"), str) and data["system"] and data["system"].isspace():
-            out.append(Problem("FT105", "system is only whitespace", "/system", WARNING))
+            out.append(Problem("FT105", "system is only whitespace", "/system", severity=WARNING))
     elif dialect == D.GEMINI:
         contents = data.get("contents")
-        _alternation(contents, "/contents", out, key="role", user="user", assistant="model", sev=WARNING,
+        _alternation(contents, "/contents", out, dialect, key="role", user="user", assistant="model", sev=WARNING,
                      first_user=True, alternate=False)
         if isinstance(contents, list):
             for i, c in enumerate(contents):
@@ -489,7 +502,7 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
         conv = data.get("conversations")
         if isinstance(conv, list) and conv:
             froms = [_role(m, "from") for m in conv]
-            if "gpt" not in froms and not _aliased_to_assistant(conv, "from"):
+            if "gpt" not in froms and not _aliased_to_assistant(conv, dialect, "from"):
                 out.append(Problem("FT101", f"no \"gpt\" turn among the {len(conv)} turn(s): there is nothing to "
                                             "train on", "/conversations"))
             for i, m in enumerate(conv):
@@ -497,7 +510,7 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
                 if isinstance(v, str) and (not v or v.isspace()):
                     out.append(Problem("FT105", f"turn {i} ({q(froms[i])}) has an empty value",
                                        ptr("/conversations", i, "value"),
-                                       None if froms[i] == "gpt" and not v else WARNING))
+                                       severity=None if froms[i] == "gpt" and not v else WARNING))
     elif dialect == D.ALPACA:
         out_v = data.get("output")
         if isinstance(out_v, str) and (not out_v or out_v.isspace()):
@@ -523,7 +536,7 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
     elif dialect == D.TRL_TEXT:
         t = data.get("text")
         if isinstance(t, str) and t and t.isspace():
-            out.append(Problem("FT105", "text is only whitespace", "/text", WARNING))
+            out.append(Problem("FT105", "text is only whitespace", "/text", severity=WARNING))
     return out
 
 

@@ -45,7 +45,7 @@ class OutlierLengthExample(DatasetRule):
     name = "outlier-length-example"
     summary = "Example is far longer than the file's median example"
     default_severity = Severity.WARNING
-    doc_config: ClassVar[dict] = {"rules": {"FT205": {"min_tokens": 50}}}
+    doc_config: ClassVar[dict] = {"rules": {"FT205": {"min_tokens": 50, "factor": 4.0}}}
 
     @dataclass(frozen=True)
     class Options:

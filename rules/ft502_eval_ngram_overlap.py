@@ -30,10 +30,17 @@ class EvalNgramOverlap(DatasetRule):
     prompt template, reformatted, or with a name changed still teaches the
     model the answer it will be graded on.
 
+    Two more filters keep templated data quiet: an eval input that FT501
+    already found copied verbatim is not reported again through its near
+    copies, and an eval input that partly matches more than ``max-partial``
+    distinct training inputs is one of a family of slot-filled variants
+    ("students in 2019 in programme X"), not a copy; full containment is
+    still reported.
+
     Options: ``n`` (13), ``min-tokens`` (3: shorter eval inputs are left to
     FT501), ``min-coverage`` (0.5), ``min-similarity`` (0.9; 1.0 turns the
-    edited-copy check off), ``ref-df-min`` (5), ``ref-df-frac`` (0.01),
-    ``train-df-min`` (50), ``train-df-frac`` (0.01).
+    edited-copy check off), ``max-partial`` (3), ``ref-df-min`` (5),
+    ``ref-df-frac`` (0.01), ``train-df-min`` (50), ``train-df-frac`` (0.01).
 
     Bad:
         {"prompt": "Q: Which planet in our solar system has the most confirmed moons orbiting it today?\\nA:", "completion": " Saturn"}
@@ -58,6 +65,7 @@ class EvalNgramOverlap(DatasetRule):
         min_tokens: int = 3
         min_coverage: float = 0.5
         min_similarity: float = 0.9
+        max_partial: int = 3
         ref_df_min: int = 5
         ref_df_frac: float = 0.01
         train_df_min: int = 50
@@ -76,7 +84,7 @@ class EvalNgramOverlap(DatasetRule):
         o = self.options
         params = NgramParams(max(1, o.n), max(1, o.min_tokens), o.ref_df_min, o.ref_df_frac, o.train_df_min,
                              o.train_df_frac)
-        for m in a.ngram_matches(params, o.min_coverage, o.min_similarity):
+        for m in a.ngram_matches(params, o.min_coverage, o.min_similarity, o.max_partial):
             yield C.finding(a, m, _template(a, m))
 
 

@@ -156,6 +156,26 @@ class Analysis:
                 out.add((m.cur, o.path, o.line))
         return out
 
+    def _exact_eval_groups(self, index: EvalIndex) -> np.ndarray:
+        """Eval groups (of the n-gram index) that have an exact or normalised copy on the other side."""
+        ev_items = set()
+        for m in self.exact():
+            if m.side == "output":
+                continue
+            if self.is_eval:
+                ev_items.add(m.cur)
+            else:
+                for o in m.others:
+                    ev_items.add((o.path, o.line))
+        if not ev_items:
+            return np.empty(0, np.int64)
+        if self.is_eval:
+            ids = [i for i in ev_items]
+        else:
+            ids = [j for j, it in enumerate(index.corpus.items) if (it.path, it.line) in ev_items]
+        g = index.groups.of_item[np.array(ids, dtype=np.int64)]
+        return np.unique(g[g >= 0])
+
     # -- n-gram ---------------------------------------------------------------------------
 
     def ngram(self, params: NgramParams) -> tuple[Overlap, EvalIndex, Corpus, Corpus]:
@@ -177,7 +197,8 @@ class Analysis:
             ov = self._ngram[params] = scan(index, tr)
         return ov, index, ev, tr
 
-    def ngram_matches(self, params: NgramParams, min_coverage: float, min_similarity: float) -> list[Match]:
+    def ngram_matches(self, params: NgramParams, min_coverage: float, min_similarity: float,
+                      max_partial: int = 3) -> list[Match]:
         ov, index, ev, tr = self.ngram(params)
         if not len(ov.shared):
             return []
@@ -197,6 +218,15 @@ class Analysis:
         keep = cov >= min_coverage
         if sims is not None:
             keep |= sims >= min_similarity
+        # an eval item already copied verbatim is FT501's; its near-copies would only add noise
+        exact_eval = self._exact_eval_groups(index)
+        keep &= ~np.isin(ov.eval_group, exact_eval)
+        # template families: an eval item partly matching many distinct training inputs is one of
+        # many slot-filled variants ("... in 2019 for programme X"), not a copy
+        partial = keep & (cov < 1.0)
+        if partial.any():
+            per_eval = np.bincount(ov.eval_group[partial], minlength=len(index.groups))
+            keep &= ~(partial & (per_eval[ov.eval_group] > max_partial))
         by_cur: dict[int, list[tuple[float, Item, dict]]] = {}
         for k in np.nonzero(keep)[0]:
             e, t = int(ov.eval_group[k]), int(ov.train_group[k])

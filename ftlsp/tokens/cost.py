@@ -61,6 +61,7 @@ def token_summary(ets: Sequence[ExampleTokens], info: ModelInfo, limit: int | No
         "zero_trained": sum(e.trained == 0 for e in ets),
     }
     if info.estimated:
+        out["estimate_factor"] = info.factor
         out["estimate_basis"] = info.basis
     return out
 
@@ -98,7 +99,8 @@ def fmt_int(n: int | float) -> str:
 
 def tokens_line(t: Mapping[str, Any]) -> list[str]:
     est = " (estimated)" if t.get("estimated") else ""
-    s = (f"tokens{est} [{t['model']}, {t['encoding']}]: {t['examples']:,} examples, {fmt_int(t['total'])} total, "
+    enc = t["encoding"] + (f" x {t['estimate_factor']:g}" if t.get("estimate_factor") else "")
+    s = (f"tokens{est} [{t['model']}, {enc}]: {t['examples']:,} examples, {fmt_int(t['total'])} total, "
          f"{fmt_int(t['trained'])} trained; per example min {fmt_int(t['min'])} / median {fmt_int(t['median'])} / "
          f"mean {fmt_int(t['mean'])} / p95 {fmt_int(t['p95'])} / max {fmt_int(t['max'])}")
     if t.get("limit"):

@@ -1,0 +1,94 @@
+"""What a duplicate or label rule compares, and how texts are normalised.
+
+``compare`` values (a rule option):
+
+- ``input``: the non-system turns before the final answer (user questions, earlier turns);
+  ``prompt``/``instruction``+``input`` in legacy dialects.
+- ``output``: the trained answer (the label, for classification data).
+- ``example``: input + output. The default for duplicates: a shared system prompt is left
+  out, so it cannot make every pair of examples look alike.
+- ``prompt``: like input, with the system prompt.
+- ``whole``: every text of the record.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ftlsp import fields
+
+COMPARE = ("input", "output", "example", "prompt", "whole")
+SEP = "\n\x1f\n"  # between input and output in "example" texts: cannot come from a JSON string by accident
+
+_PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
+_SPACE = re.compile(r"[\s_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """Case, whitespace and punctuation folded away: "  Hello,  World! " -> "hello world"."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = _PUNCT.sub("", t)
+    return _SPACE.sub(" ", t).strip()
+
+
+def label_key(text: str) -> str:
+    """How labels are grouped: case and surrounding/inner whitespace folded ("Positive " == "positive")."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """The texts of one record as the similarity rules see them."""
+
+    input: str
+    output: str
+    prompt: str
+    whole: str
+    input_pointer: str  # first input turn: where input findings are underlined
+    output_pointer: str  # the answer (label) string, "" when none
+    single_output: bool  # the answer is one JSON string (so a fix can replace it)
+
+    def get(self, compare: str) -> str:
+        if compare == "example":
+            return self.input + SEP + self.output if self.output else self.input
+        return getattr(self, compare)
+
+    def pointer(self, compare: str) -> str:
+        if compare == "output":
+            return self.output_pointer
+        if compare in ("input", "prompt"):
+            return self.input_pointer
+        return ""
+
+
+def parts(data: Any, dialect: str | None) -> Parts:
+    ts = fields.turns(data, dialect)
+    last = len(ts)
+    while last > 0 and ts[last - 1].role == "assistant":
+        last -= 1
+    if last == len(ts):  # no final answer: everything is input (e.g. {"text": ...})
+        head, tail = ts, []
+    else:
+        head, tail = ts[:last], ts[last:]
+    inputs = [t for t in head if t.role != "system"] or head
+    trained = [t for t in tail if t.trained] or tail
+    return Parts(
+        input="\n".join(t.text for t in inputs),
+        output="\n".join(t.text for t in trained),
+        prompt="\n".join(t.text for t in head),
+        whole="\n".join(t.text for t in ts),
+        input_pointer=inputs[0].pointer if inputs else "",
+        output_pointer=trained[0].pointer if trained else "",
+        single_output=len(trained) == 1,
+    )
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A value quoted in a message: one line, at most ``limit`` characters."""
+    t = text.replace(SEP, " / ").replace("\n", " ")
+    if len(t) > limit:
+        t = t[: limit - 1] + "…"
+    return repr(t)

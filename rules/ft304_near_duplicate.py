@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ftlsp.embeddings import Cancelled
+from ftlsp.rule import Related, Severity
+from ftlsp.similarity import lexical
+from ftlsp.similarity.collect import Gathered, check_compare, duplicate_finding, quote
+from ftlsp.similarity.groups import best_matches
+from ftlsp.similarity.texts import normalise
+
+
+class NearDuplicate(Gathered):
+    """An example that is a near-copy of an earlier one: typos, reordered clauses, small edits.
+
+    What: after normalising case, whitespace and punctuation, the compared texts
+    (by default input and output, each) are at least ``threshold`` similar to an
+    earlier example's. Similarity is a plain 0-1 score: the best of an edit-distance
+    ratio (typos, small insertions) and the same ratio on sorted words (reordered
+    clauses); 0.9 is about one changed character in ten. Candidates come from MinHash
+    LSH on character 5-grams, so no pair of examples is compared in a Python loop.
+    Each later example is reported once, with its best match and the first example
+    of its group. Exact and normalised copies are left to FT301-FT303.
+
+    Why: near-copies over-weight one example just as exact copies do and survive
+    exact deduplication; across a train/validation split they inflate eval scores.
+
+    Options:
+        threshold: minimum similarity, 0-1 (default 0.9).
+        compare: "example" (input and output must both be similar; default), "input",
+        "output", "prompt" or "whole".
+        min_length: texts shorter than this (normalised characters) are skipped (default 10).
+
+    Bad:
+        {"prompt": "I want to activate my new card, how do I do that?", "completion": "activate_my_card"}
+        {"prompt": "I want to activate my new crad, how do I do taht?", "completion": "activate_my_card"}
+
+    Good:
+        {"prompt": "I want to activate my new card, how do I do that?", "completion": "activate_my_card"}
+        {"prompt": "Why was my card payment declined at the shop?", "completion": "declined_card_payment"}
+    """
+
+    code = "FT304"
+    name = "near-duplicate"
+    summary = "Example is a near-copy of an earlier one (typos, reordering, small edits)"
+    default_severity = Severity.WARNING
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = 0.9
+        compare: str = "example"
+        min_length: int = 10
+
+        def __post_init__(self):
+            check_compare("FT304", self.compare)
+            if not 0.0 < self.threshold <= 1.0:
+                raise ValueError(f"FT304: threshold must be in (0, 1], got {self.threshold}")
+
+    def finish(self, ctx):
+        o = self.options
+        units, first_of = unique_units(self.items, o.compare, o.min_length)
+        if len(units) < 2:
+            return
+        texts = [u[0] for u in units]
+        ins = [u[1] for u in units]
+        outs = [u[2] for u in units]
+
+        def scorer(i, j, cutoff):
+            s_in = lexical.score(ins[i], ins[j], cutoff)
+            if s_in < cutoff or o.compare != "example":
+                return s_in
+            if outs[i] == outs[j]:
+                return s_in
+            return min(s_in, lexical.score(outs[i], outs[j], cutoff))
+
+        try:
+            i, j, s = lexical.pairs(texts, o.threshold, scorer=scorer,
+                                    cancelled=lambda f: ctx.cancelled("near-duplicates", f))
+        except Cancelled:
+            return
+        for a, b, sc, root, size in best_matches(len(units), i, j, s):
+            ex, p = self.items[first_of[a]]
+            m_ex, _ = self.items[first_of[b]]
+            extra = ()
+            if root != b:
+                r_ex, _ = self.items[first_of[root]]
+                extra = (Related(f"first example of this group of {size} near-duplicates (line {r_ex.line + 1})",
+                                 r_ex.line),)
+            what = "example" if o.compare == "example" else o.compare
+            msg = f"{what} is a near-duplicate of line {m_ex.line + 1} (similarity {sc:.2f}): {quote(p, o.compare)}"
+            yield duplicate_finding(ex, m_ex, p, o.compare, msg, sc, size, extra, match_line=m_ex.line + 1)
+
+
+def unique_units(items, compare: str, min_length: int):
+    """Distinct normalised texts in order of first appearance: [(lsh text, input, output)], first item index.
+
+    Exact and normalised copies collapse into one unit (they are FT301-FT303's findings).
+    """
+    seen: dict[tuple[str, str], int] = {}
+    units: list[tuple[str, str, str]] = []
+    first_of: list[int] = []
+    for n, (ex, p) in enumerate(items):
+        if compare == "example":
+            a, b = normalise(p.input), normalise(p.output)
+        else:
+            a, b = normalise(p.get(compare)), ""
+        if len(a) + len(b) < min_length:
+            continue
+        key = (a, b)
+        if key in seen:
+            continue
+        seen[key] = len(units)
+        units.append((a + " " + b if b else a, a, b))
+        first_of.append(n)
+    return units, first_of

@@ -169,7 +169,7 @@ class Document:
         """Last line of a record pretty-printed from line ``i``; ``i`` when it is not one.
 
         A line that opens more brackets than it closes starts a group, which ends
-        where the brackets balance. A later line starting at column 0 with ``{``
+        where the brackets balance. A later line starting at column 0 with ``{`` or ``[``
         begins a new record, so a truncated line cannot swallow the records after it.
         """
         depth, in_str, esc = 0, False, False
@@ -177,7 +177,7 @@ class Document:
         last = min(len(lines), i + MAX_GROUP_LINES)
         for k in range(i, last):
             t = lines[k].text
-            if k > i and t.startswith("{"):
+            if k > i and t.startswith(("{", "[")):
                 return i
             for ch in t:
                 if in_str:

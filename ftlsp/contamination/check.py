@@ -41,12 +41,15 @@ def _abs(p: str) -> str:
     return os.path.abspath(p)
 
 
-def reference_corpus(ctx: "Context") -> Corpus:
-    """The other side of the comparison for the file being linted (see module doc)."""
+def reference_corpus(ctx: "Context", eval_peers: bool = False) -> Corpus:
+    """The other side of the comparison for the file being linted (see module doc).
+
+    ``eval_peers``: for an eval file, the other eval files and the benchmarks instead (FT504).
+    """
     memo = ctx.service("ft5.corpora", dict)
     here = _abs(ctx.path)
     parts: list[Corpus] = []
-    if ctx.is_eval:
+    if ctx.is_eval and not eval_peers:
         for p in ctx.train_paths:
             if _abs(p) != here and os.path.isfile(p):
                 parts.append(R.load_source(p, benchmark=False, config=ctx.config, memo=memo))
@@ -100,51 +103,7 @@ class Analysis:
         key = (min_output_tokens, max_output_repeats)
         if self._exact is not None and self._exact_key == key:
             return self._exact
-        other = self.other
-        by_record: dict[bytes, list[int]] = {}
-        by_raw: dict[str, list[int]] = {}
-        by_norm: dict[str, list[int]] = {}
-        by_out: dict[str, list[int]] = {}
-        onorm = other.norm_prompts()
-        oresp = other.norm_responses()
-        for j, it in enumerate(other.items):
-            if it.record_key is not None:
-                by_record.setdefault(it.record_key, []).append(j)
-            if onorm[j]:
-                by_raw.setdefault(it.prompt.strip(), []).append(j)
-                by_norm.setdefault(onorm[j], []).append(j)
-            if oresp[j]:
-                by_out.setdefault(oresp[j], []).append(j)
-        # outputs shared by many distinct inputs are labels or templates, not leaked answers
-        out_inputs = {k: len({onorm[j] for j in v}) for k, v in by_out.items()}
-        cnorm = self.current.norm_prompts()
-        cresp = self.current.norm_responses()
-        cur_out_inputs: dict[str, set] = {}
-        for i in range(len(self.items)):
-            if cresp[i]:
-                cur_out_inputs.setdefault(cresp[i], set()).add(cnorm[i])
-        found: list[Match] = []
-        for i, it in enumerate(self.items):
-            hits = by_record.get(it.record_key) if it.record_key is not None else None
-            if hits:
-                found.append(Match(i, [other.items[j] for j in hits], "exact", "record", 1.0))
-                continue
-            if cnorm[i]:
-                hits = by_raw.get(it.prompt.strip())
-                if hits:
-                    found.append(Match(i, [other.items[j] for j in hits], "exact", "input", 1.0))
-                    continue
-                hits = by_norm.get(cnorm[i])
-                if hits:
-                    found.append(Match(i, [other.items[j] for j in hits], "normalised", "input", 1.0))
-                    continue
-            r = cresp[i]
-            if r and len(r.split()) >= min_output_tokens and r in by_out and \
-                    out_inputs[r] <= max_output_repeats and len(cur_out_inputs.get(r, ())) <= max_output_repeats:
-                hits = by_out[r]
-                exact = any(other.items[j].response.strip() == it.response.strip() for j in hits)
-                found.append(Match(i, [other.items[j] for j in hits], "exact" if exact else "normalised",
-                                   "output", 1.0))
+        found = exact_matches(self.current, self.other, min_output_tokens, max_output_repeats)
         self._exact, self._exact_key = found, key
         return found
 
@@ -156,8 +115,19 @@ class Analysis:
                 out.add((m.cur, o.path, o.line))
         return out
 
+    def lexical_pairs(self) -> set[tuple[int, str, int]]:
+        """Pairs FT501 and FT502 (default options) report: the semantic rule does not repeat them."""
+        pairs = self.exact_input_pairs()
+        for m in self.ngram_matches(NgramParams(), 0.5, 0.9):
+            for o in m.others:
+                pairs.add((m.cur, o.path, o.line))
+        return pairs
+
     def _exact_eval_groups(self, index: EvalIndex) -> np.ndarray:
         """Eval groups (of the n-gram index) that have an exact or normalised copy on the other side."""
+        return self._exact_eval_groups_for(index.groups, index.corpus)
+
+    def _exact_eval_groups_for(self, groups: Groups, corpus: Corpus) -> np.ndarray:
         ev_items = set()
         for m in self.exact():
             if m.side == "output":
@@ -172,8 +142,10 @@ class Analysis:
         if self.is_eval:
             ids = [i for i in ev_items]
         else:
-            ids = [j for j, it in enumerate(index.corpus.items) if (it.path, it.line) in ev_items]
-        g = index.groups.of_item[np.array(ids, dtype=np.int64)]
+            ids = [j for j, it in enumerate(corpus.items) if (it.path, it.line) in ev_items]
+        if not ids:
+            return np.empty(0, np.int64)
+        g = groups.of_item[np.array(ids, dtype=np.int64)]
         return np.unique(g[g >= 0])
 
     # -- n-gram ---------------------------------------------------------------------------
@@ -251,6 +223,55 @@ class Analysis:
         return out
 
 
+def exact_matches(current: Corpus, other: Corpus, min_output_tokens: int = 8, max_output_repeats: int = 2,
+                  outputs: bool = True) -> list[Match]:
+    """Whole-record, input (exact, then normalised) and long-output matches of current against other."""
+    by_record: dict[bytes, list[int]] = {}
+    by_raw: dict[str, list[int]] = {}
+    by_norm: dict[str, list[int]] = {}
+    by_out: dict[str, list[int]] = {}
+    onorm = other.norm_prompts()
+    oresp = other.norm_responses() if outputs else [""] * len(other)
+    for j, it in enumerate(other.items):
+        if it.record_key is not None:
+            by_record.setdefault(it.record_key, []).append(j)
+        if onorm[j]:
+            by_raw.setdefault(it.prompt.strip(), []).append(j)
+            by_norm.setdefault(onorm[j], []).append(j)
+        if oresp[j]:
+            by_out.setdefault(oresp[j], []).append(j)
+    # outputs shared by many distinct inputs are labels or templates, not leaked answers
+    out_inputs = {k: len({onorm[j] for j in v}) for k, v in by_out.items()}
+    cnorm = current.norm_prompts()
+    cresp = current.norm_responses() if outputs else [""] * len(current)
+    cur_out_inputs: dict[str, set] = {}
+    for i in range(len(current)):
+        if cresp[i]:
+            cur_out_inputs.setdefault(cresp[i], set()).add(cnorm[i])
+    found: list[Match] = []
+    for i, it in enumerate(current.items):
+        hits = by_record.get(it.record_key) if it.record_key is not None else None
+        if hits:
+            found.append(Match(i, [other.items[j] for j in hits], "exact", "record", 1.0))
+            continue
+        if cnorm[i]:
+            hits = by_raw.get(it.prompt.strip())
+            if hits:
+                found.append(Match(i, [other.items[j] for j in hits], "exact", "input", 1.0))
+                continue
+            hits = by_norm.get(cnorm[i])
+            if hits:
+                found.append(Match(i, [other.items[j] for j in hits], "normalised", "input", 1.0))
+                continue
+        r = cresp[i]
+        if r and len(r.split()) >= min_output_tokens and r in by_out and \
+                out_inputs[r] <= max_output_repeats and len(cur_out_inputs.get(r, ())) <= max_output_repeats:
+            hits = by_out[r]
+            exact = any(other.items[j].response.strip() == it.response.strip() for j in hits)
+            found.append(Match(i, [other.items[j] for j in hits], "exact" if exact else "normalised", "output", 1.0))
+    return found
+
+
 def analysis(ctx: "Context", examples: list["Example"]) -> Analysis:
     """The shared Analysis of the file being linted (built once for all FT5xx rules)."""
     store = ctx.service("ft5.analysis", dict)
@@ -293,7 +314,8 @@ def finding(a: Analysis, m: Match, text: str) -> Finding:
                 for o in m.others[:MAX_RELATED])
     first = m.others[0]
     more = f" and {len(m.others) - 1} more" if len(m.others) > 1 else ""
-    msg = text.format(kind=kind, where=_where(first, names), more=more, quote=quote(it.prompt if m.side != "output" else it.response))
+    msg = text.format(kind=kind, where=_where(first, names), more=more, score=f"{m.score:.2f}",
+                      quote=quote(it.prompt if m.side != "output" else it.response))
     if m.side == "output":
         pointer, target = it.response_pointer, "value"
     elif m.side == "record":
@@ -340,3 +362,52 @@ def collect(rule, ctx: "Context", examples: list["Example"]) -> Analysis | None:
 def iter_findings(a: Analysis, matches: Iterable[Match], template) -> Iterable[Finding]:
     for m in matches:
         yield finding(a, m, template(m))
+
+
+# -- semantic ------------------------------------------------------------------------------
+
+def semantic_matches(a: Analysis, backend, threshold: float, max_partial: int, max_records: int,
+                     lexical_pairs: set) -> list[Match] | None:
+    """Eval/training input pairs with embedding cosine >= threshold, lexical findings excluded.
+
+    Distinct inputs (normalised) are embedded once each through the shared cache. An eval input
+    close to more than ``max_partial`` distinct training inputs is a template family and skipped.
+    Returns None when the sets are larger than ``max_records`` (the caller says so once).
+    """
+    from ftlsp import embeddings as E
+
+    ev, tr = (a.current, a.other) if a.is_eval else (a.other, a.current)
+    eg, tg = Groups.build(ev), Groups.build(tr)
+    if len(eg) == 0 or len(tg) == 0:
+        return []
+    if len(eg) + len(tg) > max_records:
+        return None
+    ctx = a.ctx
+
+    def progress(label):
+        return lambda f: ctx.cancelled(label, 100.0 * f)
+
+    ve = backend.embed([ev.items[i].prompt for i in eg.rep], progress=progress("FT503 embedding eval side"))
+    vt = backend.embed([tr.items[i].prompt for i in tg.rep], progress=progress("FT503 embedding training side"))
+    i, j, s = E.neighbours(ve, vt, threshold=threshold, k=max_partial + 1)
+    if not len(i):
+        return []
+    per_eval = np.bincount(i, minlength=len(eg))
+    keep = per_eval[i] <= max_partial
+    exact_eval = set(a._exact_eval_groups_for(eg, ev).tolist())
+    by_cur: dict[int, list[tuple[float, Item]]] = {}
+    for e, t, score in zip(i[keep], j[keep], s[keep]):
+        if int(e) in exact_eval:
+            continue
+        cur_ids, oth_ids, oth = (eg.members[e], tg.members[t], tr) if a.is_eval else (tg.members[t], eg.members[e], ev)
+        for ci in cur_ids:
+            for oj in oth_ids:
+                o = oth.items[oj]
+                if (ci, o.path, o.line) in lexical_pairs:
+                    continue
+                by_cur.setdefault(ci, []).append((float(score), o))
+    out = []
+    for ci, lst in sorted(by_cur.items()):
+        lst.sort(key=lambda x: (-x[0], x[1].path, x[1].line))
+        out.append(Match(ci, [o for _, o in lst], "semantic", "input", lst[0][0], {"cosine": round(lst[0][0], 3)}))
+    return out

@@ -226,15 +226,20 @@ class Counter:
     def _generic(self, data: dict, dialect: str | None) -> ExampleTokens:
         parts: list[Part] = []
         total = trained_total = 0
-        messages = False
+        ts = turns(data, dialect)
+        messages = any(t.index >= 0 for t in ts)
         cur_key = None
-        for t in turns(data, dialect):
+        for t in ts:
             n = self.count(t.text)
             tr = n if t.trained else 0
-            key = _message_pointer(t.pointer) if t.index >= 0 else t.pointer
-            if t.index >= 0 and key != cur_key:
+            # A system instruction beside a conversation is one more message (Gemini, Bedrock).
+            is_msg = t.index >= 0 or (messages and t.role == "system")
+            if t.index >= 0:
+                key = _message_pointer(t.pointer)
+            else:
+                key = "/" + t.pointer.split("/")[1] if is_msg else t.pointer
+            if is_msg and key != cur_key:
                 n += TOKENS_PER_MESSAGE + self.count(t.role)
-                messages = True
             total += n
             trained_total += tr
             if key == cur_key and parts:  # another text of the same message (parts, tool calls)

@@ -1,0 +1,360 @@
+"""The editor's two passes over one open file.
+
+Fast pass (event loop, every change): cheap document rules over the whole
+document (they are linear scans) and cheap example rules only for records the
+last edits created; results of unchanged records are kept per Record object and
+moved with it. A document rule that takes longer than ``DOC_RULE_BUDGET`` on
+this file is moved to the slow pass for it.
+
+Slow pass (one background thread): slow example/document rules and every
+dataset rule (duplicates, labels, contamination, cost) on a private copy of the
+text, after a debounce. Each pass carries the edit generation it started from;
+``Context.progress`` answers True once the file changed again, so rules stop
+early, and results of a superseded pass are dropped. Until new slow results
+arrive the last ones are kept (moved with the edits), so nothing flickers.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from ftlsp import dialects
+from ftlsp.context import Context
+from ftlsp.document import Document
+from ftlsp.engine import Linter
+from ftlsp.rule import Diagnostic, DocumentRule, Edit, Example, ExampleRule, Related, Severity
+from ftlsp.lsp.textdoc import LiveDocument, Splice
+
+log = logging.getLogger("ftlsp.lsp")
+
+DOC_RULE_BUDGET = 0.060  # seconds one cheap document rule may take per pass before it moves to the slow pass
+
+
+@dataclass
+class FileState:
+    live: LiveDocument
+    linter: Linter | None = None
+    options: Any = None
+    config_error: str | None = None
+    config_key: str | None = None
+    config_file: str | None = None
+    signature: tuple = ()
+    settings: Any = None
+    is_eval: bool = False
+    eval_paths: tuple[str, ...] = ()
+    # fast pass
+    dialect: str | None = None
+    ex_diags: dict[int, tuple] = field(default_factory=dict)  # id(record) -> (record, diags, line0, start0)
+    pending: list | None = None  # records to check; None: all
+    doc_diags: list[Diagnostic] = field(default_factory=list)
+    demoted: set[str] = field(default_factory=set)  # slow document rules for this file
+    fast_gen: int = -1
+    fast_info: dict = field(default_factory=dict)
+    rule_errors: set[str] = field(default_factory=set)
+    # slow pass
+    slow_diags: list[Diagnostic] = field(default_factory=list)
+    slow_info: dict = field(default_factory=dict)
+    slow_gen: int = -1  # generation the kept slow results were computed at (-1: none yet)
+    slow_serial: int = 0  # bumps whenever the kept slow results change
+    slow_running: bool = False
+    epoch: int = 0  # bumps on config change: invalidates running slow passes
+    closed: bool = False
+    # pull bookkeeping
+    ready: Any = None  # asyncio.Event: settings resolved
+
+    @property
+    def info(self) -> dict:
+        out = dict(self.fast_info)
+        out.update(self.slow_info)
+        return out
+
+    def reset_fast(self) -> None:
+        self.ex_diags.clear()
+        self.pending = None
+        self.fast_gen = -1
+        self.demoted.clear()
+        self.rule_errors.clear()
+
+    def note_splice(self, sp: Splice) -> None:
+        """Keep caches and stored slow results in step with one edit."""
+        if sp.full:
+            self.ex_diags.clear()
+            self.pending = None
+        else:
+            for rec in sp.removed:
+                self.ex_diags.pop(id(rec), None)
+            if self.pending is not None:
+                gone = {id(r) for r in sp.removed}
+                if gone:
+                    self.pending = [r for r in self.pending if id(r) not in gone]
+                self.pending.extend(sp.added)
+        if self.slow_diags:
+            self.slow_diags = shift_diagnostics(self.slow_diags, sp)
+
+
+def shift_diagnostics(diags: list[Diagnostic], sp: Splice) -> list[Diagnostic]:
+    """Move stored diagnostics through one edit (lines after it shift; fixes over it are dropped)."""
+    if sp.full:
+        return diags  # the next slow pass replaces them; keep them rather than flicker
+    dn, dc = sp.line_delta, sp.char_delta
+    first, last = sp.first_line, sp.old_last_line
+    out = []
+    for d in diags:
+        line, end_line, fix, related = d.line, d.end_line, d.fix, d.related
+        if line > last:
+            line += dn
+        if end_line > last:
+            end_line += dn
+        end_line = max(end_line, line)
+        if fix is not None:
+            if all(e.start >= sp.old_end for e in fix.edits):
+                fix = replace(fix, edits=tuple(Edit(e.start + dc, e.end + dc, e.new_text) for e in fix.edits))
+            elif not all(e.end <= sp.start for e in fix.edits):
+                fix = None
+        if related and dn:
+            related = tuple(Related(r.message, r.line + dn if r.path is None and r.line > last else r.line,
+                                    r.path, r.pointer) for r in related)
+        if (line, end_line, fix, related) != (d.line, d.end_line, d.fix, d.related):
+            d = replace(d, line=line, end_line=end_line, fix=fix, related=related)
+        out.append(d)
+    return out
+
+
+def _shifted(d: Diagnostic, dl: int, ds: int) -> Diagnostic:
+    fix = d.fix
+    if fix is not None and ds:
+        fix = replace(fix, edits=tuple(Edit(e.start + ds, e.end + ds, e.new_text) for e in fix.edits))
+    related = d.related
+    if related and dl:
+        related = tuple(Related(r.message, r.line + dl if r.path is None else r.line, r.path, r.pointer)
+                        for r in related)
+    return replace(d, line=d.line + dl, end_line=d.end_line + dl, fix=fix, related=related)
+
+
+def make_context(state: FileState, doc: Document, dialect: str | None) -> Context:
+    linter = state.linter
+    cfg = linter.config
+    return Context(cfg, doc.path, doc, dialect, state.is_eval, (), state.eval_paths, linter.services)
+
+
+def fast_pass(state: FileState) -> None:
+    """Bring the fast results up to the document's generation."""
+    live = state.live
+    if state.fast_gen == live.generation and state.pending is not None and not state.pending:
+        return
+    linter = state.linter
+    doc = live.doc
+    dialect = linter.config.dialect or dialects.detect_file(doc)
+    if dialect != state.dialect:
+        state.dialect = dialect
+        state.ex_diags.clear()
+        state.pending = None
+    ctx = make_context(state, doc, dialect)
+    rules = [r for r in linter.rules_for(doc.path) if r.applies_to(dialect)]
+    doc_diags: list[Diagnostic] = []
+    for rule in rules:
+        if isinstance(rule, DocumentRule) and not rule.slow and rule.code not in state.demoted:
+            t0 = time.perf_counter()
+            try:
+                for f in rule.check_document(doc, ctx) or ():
+                    doc_diags.append(linter.resolve(rule, f, doc, None))
+            except Exception:  # a broken rule must not take the editor down
+                _rule_failed(state, rule.code)
+            if time.perf_counter() - t0 > DOC_RULE_BUDGET and len(doc.lines) > 1000:
+                state.demoted.add(rule.code)
+                log.info("%s took %.0f ms on %s: moved to the background pass", rule.code,
+                         (time.perf_counter() - t0) * 1000, doc.path)
+    ex_rules = [r for r in rules if isinstance(r, ExampleRule) and not r.slow]
+    todo = doc.records if state.pending is None else state.pending
+    if state.pending is None:
+        state.ex_diags.clear()
+    ex_diags = state.ex_diags
+    path = doc.path
+    for rec in todo:
+        ex = Example(rec, path, dialect)
+        try:
+            ds = linter.check_example(ex, ctx, ex_rules)
+        except Exception:
+            ds = []
+            for rule in ex_rules:
+                try:
+                    ds.extend(linter.check_example(ex, ctx, [rule]))
+                except Exception:
+                    _rule_failed(state, rule.code)
+        if ds:
+            ex_diags[id(rec)] = (rec, ds, rec.line, rec.start)
+        else:
+            ex_diags.pop(id(rec), None)
+    state.pending = []
+    state.doc_diags = doc_diags
+    state.fast_info = dict(ctx.info)
+    state.fast_gen = live.generation
+
+
+def _rule_failed(state: FileState, code: str) -> None:
+    if code not in state.rule_errors:
+        state.rule_errors.add(code)
+        log.exception("rule %s failed on %s", code, state.live.path)
+
+
+def example_diagnostics(state: FileState):
+    """Diagnostics of example rules in record order, moved to where their record is now."""
+    items = state.ex_diags
+    if not items:
+        return
+    recs = state.live.doc.records
+    if len(items) * 8 < len(recs):
+        entries = sorted(items.values(), key=lambda t: t[0].line)
+    else:
+        entries = [e for e in (items.get(id(r)) for r in recs) if e is not None]
+    for rec, ds, line0, start0 in entries:
+        dl, dstart = rec.line - line0, rec.start - start0
+        if dl or dstart:
+            for d in ds:
+                yield d, dl, dstart
+        else:
+            for d in ds:
+                yield d, 0, 0
+
+
+def assemble(state: FileState, *, fast: bool = True, slow: bool = True) -> list[Diagnostic]:
+    """Fast and kept slow diagnostics, capped per rule (with a summary), sorted."""
+    limit = state.linter.config.max_diagnostics_per_rule if state.linter else 0
+    counts: dict[str, int] = {}
+    last: dict[str, Diagnostic] = {}
+    out: list[Diagnostic] = []
+
+    def stream():
+        if fast:
+            for d in state.doc_diags:
+                yield d, 0, 0
+            yield from example_diagnostics(state)
+        if slow:
+            for d in state.slow_diags:
+                yield d, 0, 0
+
+    for d, dl, ds in stream():
+        n = counts[d.code] = counts.get(d.code, 0) + 1
+        if not limit or n <= limit:
+            if dl or ds:
+                d = _shifted(d, dl, ds)
+            out.append(d)
+            last[d.code] = d
+    if limit:
+        for code, n in counts.items():
+            if n > limit:
+                d = last[code]
+                out.append(Diagnostic(code, d.name, Severity.INFO,
+                                      f"{n - limit} more {code} ({d.name}) findings in this file not shown "
+                                      f"(max-diagnostics-per-rule = {limit})", d.path, d.line, d.col,
+                                      d.end_line, d.end_col))
+    if state.config_error:
+        out.append(Diagnostic("FT000", "config-error", Severity.ERROR, f"ftlint config: {state.config_error}",
+                              state.live.path, 0, 0, 0, 0))
+    out.sort(key=lambda d: (d.line, d.col, d.code))
+    return out
+
+
+# -- slow pass --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SlowJob:
+    state: FileState
+    generation: int
+    epoch: int
+    lines: list  # Line objects at snapshot time (their text never changes)
+    final_nl: bool
+    bom: bool
+    demoted: tuple[str, ...]
+    dialect: str | None
+    on_progress: Callable[[SlowJob, str, float], None]
+    on_done: Callable[[SlowJob, Any], None]
+    started: float = 0.0
+    cancelled: bool = False
+
+    def superseded(self) -> bool:
+        s = self.state
+        return s.closed or s.live.generation != self.generation or s.epoch != self.epoch
+
+
+def snapshot_job(state: FileState, on_progress, on_done) -> SlowJob:
+    d = state.live.doc
+    return SlowJob(state, state.live.generation, state.epoch, list(d.lines), d.ends_with_newline, d.bom,
+                   tuple(state.demoted), state.dialect, on_progress, on_done)
+
+
+def run_slow(job: SlowJob) -> Any:
+    """Runs in the worker thread; returns (diagnostics, info) or None when superseded."""
+    parts = [ln.text + "\r" if ln.crlf else ln.text for ln in job.lines]
+    text = "\n".join(parts) + ("\n" if job.lines and job.final_nl else "")
+    if job.bom:
+        text = "\ufeff" + text[1:]
+    state = job.state
+    if job.superseded():
+        return None
+    doc = Document.from_text(state.live.path, text)
+    linter = state.linter
+    ctx = make_context(state, doc, job.dialect or linter.config.dialect or dialects.detect_file(doc))
+    last = [0.0]
+
+    def progress(label: str, fraction: float) -> bool:
+        if job.superseded():
+            job.cancelled = True
+            return True
+        now = time.monotonic()
+        if now - last[0] > 0.2:
+            last[0] = now
+            job.on_progress(job, label, fraction)
+        return False
+
+    ctx.progress = progress
+    res = linter.lint(doc, ctx=ctx, fast=False, slow=True)
+    diags = list(res.diagnostics)
+    if job.demoted:
+        rules = [r for r in linter.rules_for(doc.path) if r.code in job.demoted]
+        for rule in rules:
+            if job.superseded():
+                return None
+            for f in rule.check_document(doc, ctx) or ():
+                diags.append(linter.resolve(rule, f, doc, None))
+    if job.superseded():
+        return None
+    return diags, dict(res.info)
+
+
+class SlowWorker:
+    """One background thread runs slow passes one at a time (rules hold per-run state)."""
+
+    def __init__(self) -> None:
+        self.q: queue.Queue[SlowJob | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="ftlsp-slow", daemon=True)
+        self.thread.start()
+
+    def submit(self, job: SlowJob) -> None:
+        self.q.put(job)
+
+    def stop(self) -> None:
+        self.q.put(None)
+
+    def _loop(self) -> None:
+        while True:
+            job = self.q.get()
+            if job is None:
+                return
+            if job.superseded():
+                job.on_done(job, None)
+                continue
+            job.started = time.monotonic()
+            try:
+                result = run_slow(job)
+            except Exception:
+                if not job.superseded():
+                    log.exception("background pass failed on %s", job.state.live.path)
+                result = None
+            job.on_done(job, result)

@@ -1,0 +1,376 @@
+"""One pass over the texts of a record: placeholders, boilerplate, encoding damage, personal data, secrets.
+
+Every FT7xx rule that looks for something *inside* a string reads the same
+``RecordScan``: the record is scanned once (cached for the rules that follow
+on the same record) and each rule keeps the hits of its kind. Each detector is
+gated by a cheap test (``'@' in s``, ``s.isascii()``, a digit-run search with
+a literal first-character set) so that clean prose costs a handful of C-level
+scans per string. Hits carry decoded-string offsets; rules map them to the
+file with ``Example.substring_range``.
+
+Hits keep the matched value for validation and allow-lists; messages and
+finding data use ``shown``, which is masked for personal data and secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from ftlsp import fields
+from ftlsp.content import pii
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    kind: str  # placeholder | refusal | mojibake | replacement | email | phone | card | iban | ip | secret
+    turn: int  # index in RecordScan.turns
+    start: int  # offsets in the decoded string of that turn
+    end: int
+    value: str  # the matched text: never print it for personal data or secrets
+    shown: str  # what a message may quote (masked where needed)
+    detail: str = ""  # sub-kind: "OpenAI API key", "Visa", "{{var}}", ...
+    fix: str | None = None  # replacement text (repaired mojibake)
+    score: float = 0.0  # entropy of a generic secret (bits per character)
+
+
+@dataclass(slots=True)
+class RecordScan:
+    turns: list[fields.Turn]
+    hits: list[Hit] = field(default_factory=list)
+    prompt_mentions_template: bool = False
+
+    def of(self, kind: str) -> list[Hit]:
+        return [h for h in self.hits if h.kind == kind]
+
+
+# -- placeholders ----------------------------------------------------------------------------------
+
+_BRACKET_WORDS = (
+    r"your|insert|enter|add|fill[ -]in|placeholder|tbd|todo|x{3,}|"
+    r"(?:first |last |full |company |product |customer |client |recipient'?s? |sender'?s? |user'?s? )?name|"
+    r"company|date|address|phone(?: number)?|e-?mail(?: address)?|link|url|amount|city|product|recipient|"
+    r"sender|customer|client")
+_PLACEHOLDER = re.compile(
+    r"(?P<bracket>\[\s*(?i:" + _BRACKET_WORDS + r")\b[^\]\n\x00]{0,60}\](?!\())"
+    r"|(?P<mustache>\{\{\s*[A-Za-z_][\w.\-]*\s*\}\})"
+    r"|(?P<angle><\s*(?i:insert|your|placeholder|enter)\b[^<>\n\x00]{0,60}>)"
+    r"|(?P<todo>\b(?:TODO|FIXME)\b)"
+    r"|(?P<lorem>\b[Ll]orem [Ii]psum\b)"
+    r"|(?P<here>\b(?:INSERT|ADD|PUT|PASTE)\b[^.\n\x00]{0,40}?\bHERE\b)")
+_PLACEHOLDER_LABEL = {"bracket": "[...] placeholder", "mustache": "{{...}} template variable",
+                      "angle": "<...> placeholder", "todo": "TODO marker", "lorem": "Lorem ipsum filler",
+                      "here": "INSERT ... HERE placeholder"}
+# A prompt that asks for a template makes bracketed placeholders the right answer.
+_TEMPLATE_WORDS = re.compile(r"(?i)\btemplates?\b|\bplaceholders?\b|\bfill[ -]in\b|\bmail merge\b|\bjinja|"
+                             r"\bhandlebars\b|\bmustache\b|\bliquid\b")
+_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.S)
+
+# -- refusal and AI boilerplate (trained assistant turns) ----------------------------------------
+
+_REFUSAL = re.compile(
+    r"(?i)\bas an? (?:ai|artificial intelligence)(?: language model| model| assistant| chatbot|,)"
+    r"|\bas an? (?:large )?language model\b"
+    r"|\bi(?: am|'m|’m) (?:just |only |merely )?an? (?:ai|artificial intelligence|(?:large )?language model)\b"
+    r"(?! (?:researcher|engineer|company|startup|ethic))"
+    r"|\bi(?: am|'m|’m) sorry,? but (?:as an ai,? )?i (?:cannot|can't|can’t|am unable to|won't|am not able to)\b"
+    r"|\bi (?:cannot|can't|can’t) (?:fulfill|comply with|assist with|help with) (?:that|this|your)\b"
+    r"|\bi(?: am|'m|’m) (?:unable|not able) to (?:fulfill|comply with|assist with|help with) (?:that|this|your)\b"
+    r"|\bmy (?:knowledge|training)(?: data)? (?:cutoff|cut-off)\b"
+    r"|\bas of my (?:last )?(?:knowledge |training )?(?:update|cutoff|cut-off)\b"
+    r"|\b(?:developed|created|trained) by openai\b"
+    r"|\bi do(?: not|n't|n’t) have (?:personal )?(?:opinions|feelings|emotions|beliefs|personal preferences)\b")
+
+# -- encoding damage ---------------------------------------------------------------------------------
+
+# Characters a UTF-8 continuation byte (0x80-0xBF) becomes when decoded as cp1252 or Latin-1.
+_CP1252 = {}
+for _b in range(0x80, 0x100):
+    _CP1252[chr(_b)] = _b
+    try:
+        _CP1252[bytes([_b]).decode("cp1252")] = _b
+    except UnicodeDecodeError:
+        pass
+_CONT = "".join(sorted(c for c, b in _CP1252.items() if b < 0xC0))
+_C = "[" + re.escape(_CONT) + "]"
+# Lead bytes as Latin-1: Â/Ã (the usual é, °, ², nbsp) stand alone; other 2-byte leads need two
+# pairs in a row (Cyrillic or Greek turned to Ð¿Ñ€...), so "CAFÉ…" is not taken for damage.
+_MOJIBAKE = re.compile(
+    "(?:[\u00c2\u00c3]" + _C + "|[\u00c4-\u00df]" + _C + "(?=[\u00c2-\u00df]" + _C + ")|(?<=" + _C + ")[\u00c4-\u00df]"
+    + _C + "|[\u00e0-\u00ef]" + _C + "{2}|[\u00f0-\u00f4]" + _C + "{3}|\u00e2\u20ac)+")
+
+# -- personal data -----------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+                    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-])")
+_FILE_TLDS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "pdf"}
+_PHONE = re.compile(
+    r"(?<![\w+.\-/])(?:"
+    r"\+\d{1,3}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]\d{2,4}){1,4}"
+    r"|\(\d{3}\)[ .\-]?\d{3}[ .\-]\d{4}"
+    r"|\d{3}[.\-]\d{3}[.\-]\d{4}"
+    r"|0\d(?:[ .]\d{2}){4}"
+    r"|0\d{2,4}[ \-]\d{3,4}[ \-]\d{3,4}"
+    r")(?![\w\-]|[.,]\d)")
+_CARD = re.compile(r"(?<![\d.,\-])\d(?:[ \-]?\d){12,18}(?!\d|[.,]\d)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+_IPV4 = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}(?![\w:])")
+_VERSIONISH = re.compile(r"(?i)\b(?:version|release|build|ver\.?|v)\s*$")
+
+# -- secrets -------------------------------------------------------------------------------------------
+
+_SECRET = re.compile(
+    r"(?P<openai>(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_\-]{20,}(?![\w-]))"
+    r"|(?P<aws>(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Z0-9]))"
+    r"|(?P<github>(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?!\w))"
+    r"|(?P<slack>(?<!\w)xox[abposr]-[A-Za-z0-9\-]{10,}(?![\w-]))"
+    r"|(?P<google>(?<!\w)AIza[0-9A-Za-z_\-]{35}(?![\w-]))"
+    r"|(?P<stripe>(?<!\w)[sr]k_live_[0-9A-Za-z]{16,}(?!\w))"
+    r"|(?P<hf>(?<!\w)hf_[A-Za-z0-9]{30,}(?!\w))"
+    r"|(?P<jwt>(?<![\w-])eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})"
+    r"|(?P<pem>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*-----)?)", re.S)
+_SECRET_LABEL = {"openai": "OpenAI API key", "aws": "AWS access key ID", "github": "GitHub token",
+                 "slack": "Slack token", "google": "Google API key", "stripe": "Stripe live key",
+                 "hf": "Hugging Face token", "jwt": "JSON Web Token", "pem": "private key block"}
+_SECRET_PREFIX = {"openai": "sk-", "aws": "AKIA", "github": "gh", "slack": "xox", "google": "AIza",
+                  "stripe": "sk_live_", "hf": "hf_", "jwt": "eyJ"}
+# A credential keyword, then an assignment, then a long mixed token: the generic high-entropy secret.
+_KEYWORD_SECRET = re.compile(
+    r"(?i:\b(?:api[_\- ]?key|apikey|secret(?:[_\- ]?key)?|access[_\- ]?(?:key|token)|auth[_\- ]?token|token|"
+    r"passw(?:or)?d|pwd|bearer|client[_\- ]?secret)\b)[\"']?\s*(?:[:=]|=>|\bis\b)?\s*[\"']?"
+    r"(?P<value>[A-Za-z0-9+/_\-.=~]{16,})")
+_DUMMY = re.compile(r"(?i)example|x{4,}|your|dummy|sample|placeholder|\*{3,}|\.\.\.|(.)\1{5,}|"
+                    r"0123456789|1234567890|abcdefgh")
+# Generic candidates below this are dropped here; FT717's entropy_threshold (default 3.5) decides the rest.
+GENERIC_ENTROPY_FLOOR = 3.0
+
+
+# -- scanning -------------------------------------------------------------------------------------------
+
+def _in_code(spans: list[tuple[int, int]], start: int) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+def _placeholders(s: str, i: int, skip_brackets: bool, out: list[Hit]) -> None:
+    code: list[tuple[int, int]] | None = None
+    for m in _PLACEHOLDER.finditer(s):
+        kind = m.lastgroup or "bracket"
+        if code is None:
+            code = [(c.start(), c.end()) for c in _CODE.finditer(s)] if "`" in s else []
+        if _in_code(code, m.start()):
+            continue  # `{{ var }}`, `# TODO` and `<your-key>` are fine inside code
+        if skip_brackets and kind in ("bracket", "angle", "mustache"):
+            continue
+        out.append(Hit("placeholder", i, m.start(), m.end(), m.group(), _short(m.group()), _PLACEHOLDER_LABEL[kind]))
+
+
+def _mojibake(s: str, i: int, out: list[Hit]) -> None:
+    for m in _MOJIBAKE.finditer(s):
+        run = m.group()
+        try:
+            fixed = bytes(_CP1252[c] for c in run).decode("utf-8")
+        except (UnicodeDecodeError, KeyError):
+            if "\u00e2\u20ac" in run:  # â€ with its third byte lost: a quote or dash that cannot be repaired
+                out.append(Hit("mojibake", i, m.start(), m.end(), run, run, "UTF-8 read as Latin-1/cp1252"))
+            continue
+        out.append(Hit("mojibake", i, m.start(), m.end(), run, run, "UTF-8 read as Latin-1/cp1252", fixed))
+
+
+def _pii(s: str, i: int, out: list[Hit], f: int) -> None:
+    if f & AT:
+        for m in _EMAIL.finditer(s):
+            v = m.group()
+            local, _, domain = v.rpartition("@")
+            if domain.rsplit(".", 1)[-1].lower() in _FILE_TLDS or local == "git":
+                continue
+            out.append(Hit("email", i, m.start(), m.end(), v, pii.mask_email(v), "e-mail address"))
+    if f & (NUM | TOK):
+        taken: list[tuple[int, int]] = []
+        for m in _CARD.finditer(s):
+            v = m.group()
+            digits = re.sub(r"\D", "", v)
+            if not _card_grouping(v) or not pii.luhn_ok(digits) or digits in pii.TEST_CARDS:
+                continue
+            brand = pii.card_brand(digits)
+            if brand:
+                taken.append(m.span())
+                out.append(Hit("card", i, m.start(), m.end(), v, pii.mask_digits(v), brand))
+        for m in _IBAN.finditer(s):
+            hit = _iban(s, m)
+            if hit:
+                taken.append((hit[0], hit[1]))
+                out.append(Hit("iban", i, hit[0], hit[1], hit[2], pii.mask_iban(hit[2]), "IBAN"))
+        for m in _PHONE.finditer(s):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            v = m.group()
+            if _phone_ok(v):
+                out.append(Hit("phone", i, m.start(), m.end(), v, pii.mask_digits(v, 2), "phone number"))
+        for m in _IPV4.finditer(s):
+            v = m.group()
+            if pii.ip_global(v) and not _VERSIONISH.search(s[max(0, m.start() - 12):m.start()]):
+                out.append(Hit("ip", i, m.start(), m.end(), v, pii.mask_ip(v), "IPv4 address"))
+    if f & (NUM | TOK) and ("::" in s or s.count(":") >= 7):
+        for m in _IPV6.finditer(s):
+            v = m.group()
+            if pii.ip_global(v):
+                out.append(Hit("ip", i, m.start(), m.end(), v, pii.mask_ip(v), "IPv6 address"))
+
+
+def _card_grouping(v: str) -> bool:
+    """Card numbers are written solid or in groups of 4 (Amex 4-6-5, Diners 4-6-4), one separator kind."""
+    seps = set(re.findall(r"[ \-]", v))
+    if not seps:
+        return True
+    if len(seps) > 1:
+        return False
+    groups = [len(g) for g in re.split(r"[ \-]", v)]
+    return groups in ([4, 6, 5], [4, 6, 4]) or (all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4)
+
+
+def _phone_ok(v: str) -> bool:
+    digits = re.sub(r"\D", "", v)
+    if not 8 <= len(digits) <= 15 and not (len(digits) == 10 and not v.startswith("+")):
+        return False
+    if v.startswith("+1") or not v.startswith(("+", "0")):  # North American: NXX-NXX-XXXX, 555 is fictional
+        nanp = digits[1:] if v.startswith("+1") else digits
+        if len(nanp) != 10 or nanp[0] in "01" or nanp[3] in "01" or nanp[3:6] == "555" or nanp[:3] == "555":
+            return False
+    return True
+
+
+def _iban(s: str, m: re.Match) -> tuple[int, int, str] | None:
+    """(start, end, compact) of the IBAN the candidate starts with: greedy groups may take a following word."""
+    raw = m.group()
+    want = pii.IBAN_LENGTHS.get(raw[:2])
+    if not want:
+        return None
+    n, end = 0, None
+    for k, ch in enumerate(raw):
+        if ch != " ":
+            n += 1
+            if n == want:
+                end = k + 1
+                break
+    if end is None or (end < len(raw) and raw[end] != " "):
+        return None
+    compact = raw[:end].replace(" ", "")
+    return (m.start(), m.start() + end, compact) if pii.iban_ok(compact) else None
+
+
+def _secrets(s: str, i: int, out: list[Hit]) -> None:
+    spans: list[tuple[int, int]] = []
+    for m in _SECRET.finditer(s):
+        kind = m.lastgroup or "openai"
+        v = m.group()
+        if kind == "pem":
+            head = v.split("-----")[1]
+            out.append(Hit("secret", i, m.start(), m.end(), v, f"-----{head}----- (key hidden)", _SECRET_LABEL[kind]))
+            spans.append(m.span())
+            continue
+        if _DUMMY.search(v) or pii.entropy(v) < 3.0 or pii.char_classes(v) < 2:
+            continue  # sk-xxxxxxxx..., AKIAIOSFODNN7EXAMPLE and friends are documentation
+        label = "Anthropic API key" if v.startswith("sk-ant-") else _SECRET_LABEL[kind]
+        out.append(Hit("secret", i, m.start(), m.end(), v, pii.mask_secret(v, _SECRET_PREFIX[kind]), label))
+        spans.append(m.span())
+    for m in _KEYWORD_SECRET.finditer(s):
+        a = m.start("value")
+        v = m.group("value").rstrip(".")
+        b = a + len(v)
+        if any(x < b and a < y for x, y in spans) or len(v) < 16 or _DUMMY.search(v):
+            continue
+        if pii.char_classes(v) >= 2 and any(c.isdigit() for c in v):
+            e = pii.entropy(v)
+            if e >= GENERIC_ENTROPY_FLOOR:
+                out.append(Hit("secret", i, a, b, v, pii.mask_secret(v), "high-entropy credential", score=e))
+
+
+def _short(s: str, n: int = 60) -> str:
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+# -- the one pass ----------------------------------------------------------------------------------------
+#
+# A gate regex over all texts of a record (joined by NUL) whose every alternative starts with a
+# literal character that is rare in prose, so ``re`` skips clean text at C speed (one pass, no
+# IGNORECASE, no branch starting with a common lowercase letter). Each gate hit marks which
+# detectors must run on which turn; the detectors run only there.
+
+_DIGIT_TAIL = r"(?:[\d .()/:\-]{5,}\d|[A-Za-z_])"  # a long digit run (numbers) or digit+letter (tokens)
+_GATE_BRANCHES = (
+    [re.escape(d) + _DIGIT_TAIL for d in "0123456789"]
+    + ["@", r"\[", r"\{\{", "<", "TODO", "FIXME", "Lorem", "HERE", "\ufffd", "-----BEGIN",
+       r"A(?:I\b|s an? (?:artificial|(?:large )?language model)|s of my)",
+       r"I(?: am|'m|’m) (?:sorry|just an?|only an?|an? |unable|not able)|I can(?:not|'t|’t) "
+       r"(?:fulfill|comply|assist|help)|I do(?: not|n't|n’t) have"]
+    + [re.escape(chr(c)) + _C for c in range(0xC2, 0xF5)])
+_GATE = re.compile("|".join(_GATE_BRANCHES))
+_PLACEHOLDER_FIRST = frozenset("[{<TFLH")
+_LEADS = frozenset(chr(c) for c in range(0xC2, 0xF5))
+NUM, TOK, AT, PH, REF, BAD, MOJI, PEM = 1, 2, 4, 8, 16, 32, 64, 128
+
+
+def scan_turns(turns: list[fields.Turn]) -> RecordScan:
+    rs = RecordScan(turns)
+    if not turns:
+        return rs
+    texts = [t.text for t in turns]
+    flags = [0] * len(turns)
+    if len(turns) == 1:
+        starts = [0]
+        joined = texts[0]
+    else:
+        starts, pos = [], 0
+        for s in texts:
+            starts.append(pos)
+            pos += len(s) + 1
+        joined = "\x00".join(texts)
+    i = 0
+    for m in _GATE.finditer(joined):
+        a = m.start()
+        while i + 1 < len(starts) and starts[i + 1] <= a:
+            i += 1
+        c = joined[a]
+        if "0" <= c <= "9":
+            flags[i] |= TOK if m.end() - a == 2 and not joined[a + 1].isdigit() and joined[a + 1] not in " .()/:-" else NUM
+        elif c == "@":
+            flags[i] |= AT
+        elif c in _PLACEHOLDER_FIRST:
+            flags[i] |= PH
+        elif c in "AI":
+            flags[i] |= REF
+        elif c == "\ufffd":
+            flags[i] |= BAD
+        elif c == "-":
+            flags[i] |= PEM
+        elif c in _LEADS:
+            flags[i] |= MOJI
+    out = rs.hits
+    for i, f in enumerate(flags):
+        if not f:
+            continue
+        t = turns[i]
+        s = t.text
+        if f & PH:
+            skip = t.role == "assistant" and _mentions_template(turns)
+            _placeholders(s, i, skip, out)
+        if f & REF and t.trained:
+            for m in _REFUSAL.finditer(s):
+                out.append(Hit("refusal", i, m.start(), m.end(), m.group(), m.group(), "AI boilerplate"))
+        if f & BAD:
+            for m in _FFFD.finditer(s):
+                out.append(Hit("replacement", i, m.start(), m.end(), m.group(), m.group(), "U+FFFD"))
+        if f & MOJI:
+            _mojibake(s, i, out)
+        if f & (AT | NUM | TOK):
+            _pii(s, i, out, f)
+        if f & (TOK | PEM):
+            _secrets(s, i, out)
+    return rs
+
+
+_FFFD = re.compile("\ufffd+")
+
+
+def _mentions_template(turns: list[fields.Turn]) -> bool:
+    return any(t.role in ("user", "system") and _TEMPLATE_WORDS.search(t.text) for t in turns)

@@ -1,0 +1,67 @@
+"""The shape of an output: what a format-consistent dataset keeps constant.
+
+``classify(text)`` gives a coarse kind (json-object, json-array, fenced, list,
+label, prose, empty) and, for JSON objects, the key set; for fences, the
+language tag. Format-outlier detection compares records on these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import orjson
+
+_BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+\S")
+_FENCE = re.compile(r"^```([\w+-]*)[ \t]*\n(.*?)\n?```\s*$", re.S)
+
+KIND_LABELS = {
+    "json-object": "a JSON object", "json-array": "a JSON array", "fenced": "a markdown code fence",
+    "list": "a bulleted or numbered list", "label": "a short label", "prose": "prose", "empty": "empty",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    kind: str
+    keys: tuple[str, ...] | None = None  # json-object: sorted keys
+    tag: str = ""  # fenced: language tag; fenced JSON: "json" + inner kind
+
+    def describe(self) -> str:
+        if self.kind == "json-object" and self.keys is not None:
+            return f"a JSON object with keys {_keys(self.keys)}"
+        if self.kind == "fenced":
+            return f"a ```{self.tag} code fence" if self.tag else KIND_LABELS["fenced"]
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+def _keys(keys: tuple[str, ...]) -> str:
+    shown = ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "")
+    return "{" + shown + "}"
+
+
+def classify(text: str, label_max_words: int = 4, label_max_chars: int = 40) -> Shape:
+    s = text.strip()
+    if not s:
+        return Shape("empty")
+    c = s[0]
+    if c in "{[":
+        try:
+            v = orjson.loads(s)
+        except orjson.JSONDecodeError:
+            v = None
+        if isinstance(v, dict):
+            return Shape("json-object", tuple(sorted(v)))
+        if isinstance(v, list):
+            return Shape("json-array")
+    if s.startswith("```"):
+        m = _FENCE.match(s)
+        return Shape("fenced", tag=(m.group(1) if m else s[3:].split("\n", 1)[0].strip()).lower())
+    if "\n" in s:
+        lines = [ln for ln in s.split("\n") if ln.strip()]
+        if len(lines) >= 2 and sum(1 for ln in lines if _BULLET.match(ln)) >= 0.8 * len(lines):
+            return Shape("list")
+        return Shape("prose")
+    if len(s) <= label_max_chars and len(s.split()) <= label_max_words:
+        return Shape("label")
+    return Shape("prose")

@@ -1,0 +1,112 @@
+"""Benchmark: what the content rules (FT7xx) add to the format check.
+
+Generates a chat file (default 100,000 examples, OpenAI chat format, realistic
+prose with numbers, accents, a few e-mails, placeholders and secrets), then
+times the engine with only FT0xx + FT1xx selected against FT0xx + FT1xx + FT7xx
+(the example rules and the dataset rules). Goal: FT7xx adds < 50%.
+
+    python tests/benchmarks/bench_content.py [N] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+
+WORDS = ("the of and to in is that for it as with was on be by this are from at or an have not but which "
+         "model data training example answer question value result user system file record line number "
+         "python function return list string error case time year people student faculty report summary "
+         "because however therefore example analysis average total percent increase decrease compare").split()
+ACCENTED = ("été", "café", "naïve", "façade", "don’t", "it’s", "résumé", "Zürich", "São Paulo")
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    if rng.random() < 0.3:
+        words[rng.randrange(n)] = str(rng.randint(1, 5000))
+    if rng.random() < 0.1:
+        words[rng.randrange(n)] = rng.choice(ACCENTED)
+    return " ".join(words).capitalize() + rng.choice(".!?.")
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    out, left = [], words
+    while left > 0:
+        k = min(left, rng.randint(6, 18))
+        out.append(sentence(rng, k))
+        left -= k
+    return " ".join(out)
+
+
+def generate(n: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    system = "You are a helpful assistant for the statistics office. Answer briefly and precisely."
+    lines = []
+    for i in range(n):
+        user = paragraph(rng, rng.randint(8, 40))
+        answer = paragraph(rng, rng.randint(20, 150))
+        r = rng.random()
+        if r < 0.002:
+            answer += " Contact me at jane.roe%d@gmail.com." % i
+        elif r < 0.004:
+            answer = "[Your answer here] " + answer
+        elif r < 0.005:
+            answer += " Use the key sk-proj-%s." % "".join(rng.choice("abcdefXYZ0123456789") for _ in range(32))
+        elif r < 0.006:
+            answer += " Temperature: 50Â°F."
+        rec = {"messages": [{"role": "system", "content": system}, {"role": "user", "content": user},
+                            {"role": "assistant", "content": answer}]}
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def timed(select: tuple[str, ...], raw: bytes, path: str, repeat: int) -> tuple[float, float, int]:
+    from ftlsp.config import Config
+    from ftlsp.document import Document
+    from ftlsp.engine import Linter
+
+    best_total = best_lint = float("inf")
+    ndiag = 0
+    for _ in range(repeat):
+        linter = Linter(Config(select=select))  # fresh: no example cache carried over
+        t0 = time.perf_counter()
+        doc = Document.from_bytes(path, raw)
+        t1 = time.perf_counter()
+        res = linter.lint(doc)
+        t2 = time.perf_counter()
+        best_total = min(best_total, t2 - t0)
+        best_lint = min(best_lint, t2 - t1)
+        ndiag = len(res.diagnostics)
+    return best_total, best_lint, ndiag
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    text = generate(args.n)
+    raw = text.encode()
+    path = os.path.join(tempfile.gettempdir(), "bench_content.jsonl")
+    print(f"{args.n:,} examples, {len(raw) / 1e6:.1f} MB")
+    from ftlsp.registry import load
+
+    codes = sorted(load().rules)
+    print("rules FT0/FT1:", sum(c.startswith(("FT0", "FT1")) for c in codes), " FT7:",
+          sum(c.startswith("FT7") for c in codes))
+    base_total, base_lint, base_n = timed(("FT0", "FT1"), raw, path, args.repeat)
+    with_total, with_lint, with_n = timed(("FT0", "FT1", "FT7"), raw, path, args.repeat)
+    print(f"FT0+FT1      : {base_total:6.2f} s (parse + lint; lint alone {base_lint:.2f} s), {base_n} diagnostics")
+    print(f"FT0+FT1+FT7  : {with_total:6.2f} s (parse + lint; lint alone {with_lint:.2f} s), {with_n} diagnostics")
+    added = with_total - base_total
+    print(f"FT7 adds {added:.2f} s = {100 * added / base_total:.0f}% of the format check (goal < 50%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

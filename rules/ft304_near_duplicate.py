@@ -30,6 +30,9 @@ class NearDuplicate(Gathered):
         compare: "example" (input and output must both be similar; default), "input",
         "output", "prompt" or "whole".
         min_length: texts shorter than this (normalised characters) are skipped (default 10).
+        templates: true (default): pairs that differ only by swapping words each used in 3+
+        examples ("students"/"female students", "2015"/"2018") are template fills, not copies;
+        pairs whose numbers differ are never near-duplicates.
 
     Bad:
         {"prompt": "I want to activate my new card, how do I do that?", "completion": "activate_my_card"}
@@ -50,6 +53,7 @@ class NearDuplicate(Gathered):
         threshold: float = 0.9
         compare: str = "example"
         min_length: int = 10
+        templates: bool = True
 
         def __post_init__(self):
             check_compare("FT304", self.compare)
@@ -65,13 +69,15 @@ class NearDuplicate(Gathered):
         ins = [u[1] for u in units]
         outs = [u[2] for u in units]
 
+        df = lexical.doc_frequency(texts) if o.templates else {}
+
         def scorer(i, j, cutoff):
-            s_in = lexical.score(ins[i], ins[j], cutoff)
-            if s_in < cutoff or o.compare != "example":
-                return s_in
-            if outs[i] == outs[j]:
-                return s_in
-            return min(s_in, lexical.score(outs[i], outs[j], cutoff))
+            sc = lexical.score(ins[i], ins[j], cutoff, o.templates)
+            if sc >= cutoff and o.compare == "example" and outs[i] != outs[j]:
+                sc = min(sc, lexical.score(outs[i], outs[j], cutoff, o.templates))
+            if sc >= cutoff and o.templates and lexical.template_variation(texts[i], texts[j], df):
+                return 0.0
+            return sc
 
         try:
             i, j, s = lexical.pairs(texts, o.threshold, scorer=scorer,

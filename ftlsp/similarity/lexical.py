@@ -8,6 +8,7 @@ normalisation, 0.9 is about one changed character in ten.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 import numpy as np
@@ -20,8 +21,21 @@ from ftlsp.similarity import minhash
 BANDS, ROWS, SHINGLE = 32, 4, 5
 
 
-def score(a: str, b: str, cutoff: float = 0.0) -> float:
-    """Similarity of two (normalised) texts in 0-1."""
+_NUM = re.compile(r"\d+")
+
+
+def numbers(text: str) -> list[str]:
+    return sorted(_NUM.findall(text))
+
+
+def score(a: str, b: str, cutoff: float = 0.0, same_numbers: bool = True) -> float:
+    """Similarity of two (normalised) texts in 0-1.
+
+    With ``same_numbers``, texts whose numbers differ score 0: templated examples
+    ("students in 2015: 780" / "students in 2018: 1257") state different facts.
+    """
+    if same_numbers and a != b and numbers(a) != numbers(b):
+        return 0.0
     c = cutoff * 100
     return max(fuzz.ratio(a, b, score_cutoff=c), fuzz.token_sort_ratio(a, b, score_cutoff=c)) / 100.0
 
@@ -68,3 +82,34 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.2,
     if not out_i:
         return empty
     return np.array(out_i, np.int64), np.array(out_j, np.int64), np.array(out_s, np.float32)
+
+
+def template_variation(a: str, b: str, df: "dict[str, int]", min_df: int = 3) -> bool:
+    """True when ``a`` and ``b`` differ only by swapping frequent words for other frequent words.
+
+    Templated datasets ("students in 2015 for FDCA" / "female students in 2015 for FDCA")
+    fill slots with values that recur across the file; a typo makes a word that does not.
+    ``df`` maps a word to the number of texts containing it.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    wa, wb = a.split(), b.split()
+    ops = [op for op in Levenshtein.opcodes(wa, wb) if op.tag != "equal"]
+    if not ops:
+        return False
+    for op in ops:
+        if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
+            return False
+        for w in wa[op.src_start:op.src_end] + wb[op.dest_start:op.dest_end]:
+            if df.get(w, 0) < min_df:
+                return False
+    return True
+
+
+def doc_frequency(texts: Sequence[str]) -> "dict[str, int]":
+    from collections import Counter
+
+    c: Counter = Counter()
+    for t in texts:
+        c.update(set(t.split()))
+    return c

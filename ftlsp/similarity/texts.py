@@ -92,3 +92,23 @@ def short(text: str, limit: int = 60) -> str:
     if len(t) > limit:
         t = t[: limit - 1] + "…"
     return repr(t)
+
+
+def label_vocabulary(outputs: list[str], max_labels: int = 100, max_chars: int = 60) -> "Counter[str] | None":
+    """Counts of normalised labels when the outputs look like classification labels, else None.
+
+    Classification-like: at least 4 non-empty outputs, 99% of them at most ``max_chars``
+    long, between 2 and ``max_labels`` distinct labels, and at most one label per two examples.
+    """
+    from collections import Counter
+
+    vals = [o for o in outputs if o.strip()]
+    if len(vals) < 4 or len(vals) < 0.9 * len(outputs):
+        return None
+    too_long = sum(1 for o in vals if len(o) > max_chars)
+    if too_long > 0.01 * len(vals):
+        return None
+    c = Counter(normalise(o) or label_key(o) for o in vals if len(o) <= max_chars)
+    if not 2 <= len(c) <= max_labels or len(c) > len(vals) / 2:
+        return None
+    return c

@@ -1,0 +1,71 @@
+"""Signs that an output was cut off: unbalanced JSON, an unclosed fence, a sentence that stops mid-way."""
+
+from __future__ import annotations
+
+import re
+
+# Words a complete sentence does not end with (English, French, German, Spanish, Italian, Portuguese).
+FUNCTION_WORDS = frozenset("""
+a an the and or but nor of to in on at by for with from into than that which who whose whom as if because
+while is are was were be been being has have had do does did will would can could should may might must
+its their our your my his her this these those such very also not no
+le la les un une des du de et ou mais que qui dont pour par sur dans avec en au aux ce cette ces est sont
+der die das ein eine einen dem den des und oder aber mit von zu im für auf ist sind
+el los las una unos y o pero con por para del al es son
+il lo gli uno ed che per con del della
+""".split())
+_STRONG_END = tuple(",;:(-–—[{\"'“‘«")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*(?:\s|$)")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+
+
+def json_unbalanced(s: str) -> bool:
+    """True when text that starts as JSON ends inside a string or with brackets still open."""
+    depth, in_str, esc = 0, False, False
+    for ch in s:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+    return in_str or depth > 0
+
+
+def truncation(text: str, min_words: int = 20) -> str | None:
+    """Why ``text`` looks cut off, or None."""
+    s = text.rstrip()
+    if not s:
+        return None
+    if s[0] in "{[":
+        if json_unbalanced(s):
+            return "JSON ends before its closing brackets"
+        return None
+    if s.count("```") % 2 == 1:
+        return "a ``` code fence is opened but never closed"
+    last_line = s.rsplit("\n", 1)[-1].strip()
+    if last_line.startswith(("#", "|", "http", "-", "*", "•")) or "`" in last_line:
+        return None  # headings, tables, links, list items and code end without punctuation
+    n_words = len(s.split())
+    last = s[-1]
+    if last in _STRONG_END and n_words >= 5 and not s.endswith(("--", "-->")):
+        return f"it ends with {last!r}"
+    m = _LAST_WORD.search(s[-40:])
+    if not m or m.end(1) != len(s[-40:]) and not s[-1].isalpha():
+        return None
+    word = m.group(1)
+    if word.lower() in FUNCTION_WORDS and n_words >= 5 and s[-1].isalpha():
+        return f"it ends with the word {word!r}"
+    if s[-1].islower() and n_words >= min_words:
+        ends = len(_SENTENCE_END.findall(s))
+        tail = s[max(s.rfind(". "), s.rfind("! "), s.rfind("? "), s.rfind("\n")) + 1:]
+        if ends >= 2 and len(tail.split()) >= 6:
+            return "it stops mid-sentence"
+    return None

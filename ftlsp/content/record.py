@@ -36,11 +36,14 @@ def turns_of(ex: Any) -> list[fields.Turn]:
     return ts
 
 
-def scan_of(ex: Any) -> _scan.RecordScan:
+def scan_of(ex: Any, document: Any = None) -> _scan.RecordScan:
+    """The content scan of a record; with ``document``, also primes the dataset features of the record."""
     global _last_scan
     c = _last_scan
     if c is not None and c[0] is ex.record and c[1] == ex.dialect:
         return c[2]
+    if document is not None:
+        features_of(ex, document)
     rs = _scan.scan_turns(turns_of(ex))
     with _lock:
         _last_scan = (ex.record, ex.dialect, rs)
@@ -61,6 +64,7 @@ class Features:
     output_words: tuple[tuple[str, int], ...]  # (pointer, words) of each trained output
     system: str | None  # the first system prompt
     system_pointer: str | None
+    first_pointer: str | None  # the first text of the record (where "no system prompt" is reported)
 
 
 _features: "weakref.WeakKeyDictionary[Any, dict[int, tuple[Any, Features]]]" = weakref.WeakKeyDictionary()
@@ -83,16 +87,17 @@ def features_of(ex: Any, document: Any = None) -> Features:
     sys_turn = next((t for t in ts if t.role == "system"), None)
     f = Features(last.pointer if last else None, classify(last.text) if last else None,
                  tuple((t.pointer, len(t.text.split())) for _, t in outs),
-                 sys_turn.text if sys_turn else None, sys_turn.pointer if sys_turn else None)
+                 sys_turn.text if sys_turn else None, sys_turn.pointer if sys_turn else None,
+                 ts[0].pointer if ts else None)
     if per_doc is not None:
         per_doc[ex.index] = (ex.record, f)
     return f
 
 
 def hit_findings(ex: Any, kind: str, message, roles: Iterable[str] | None = None,
-                 keep=None) -> Iterable[Finding]:
+                 keep=None, document: Any = None) -> Iterable[Finding]:
     """Findings at the exact range of each scan hit of ``kind`` (``message(hit, turn)`` builds the text)."""
-    rs = scan_of(ex)
+    rs = scan_of(ex, document)
     if not rs.hits:
         return
     role_set = frozenset(roles) if roles is not None else None
@@ -158,4 +163,4 @@ class ScanRuleMixin:
 
     def check(self, ex, ctx):
         roles = getattr(self.options, "roles", None)  # type: ignore[attr-defined]
-        return list(hit_findings(ex, self.kind, self.message, roles, self.keep))
+        return list(hit_findings(ex, self.kind, self.message, roles, self.keep, ctx.document))

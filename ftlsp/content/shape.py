@@ -40,7 +40,7 @@ def _keys(keys: tuple[str, ...]) -> str:
     return "{" + shown + "}"
 
 
-def classify(text: str, label_max_words: int = 4, label_max_chars: int = 40) -> Shape:
+def classify(text: str, label_max_words: int = 3, label_max_chars: int = 40) -> Shape:
     s = text.strip()
     if not s:
         return Shape("empty")
@@ -62,6 +62,6 @@ def classify(text: str, label_max_words: int = 4, label_max_chars: int = 40) -> 
         if len(lines) >= 2 and sum(1 for ln in lines if _BULLET.match(ln)) >= 0.8 * len(lines):
             return Shape("list")
         return Shape("prose")
-    if len(s) <= label_max_chars and len(s.split()) <= label_max_words:
+    if len(s) <= label_max_chars and len(s.split()) <= label_max_words and s[-1] not in ".!?":
         return Shape("label")
     return Shape("prose")

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ftlsp.content.record import features_of
+from ftlsp.rule import DatasetRule, Finding, Severity
+
+
+class OutputLengthOutlier(DatasetRule):
+    """A trained output far longer or far shorter than the file's typical output (in words).
+
+    What: the word counts of all trained outputs give a median and a robust
+    spread (median absolute deviation of log lengths). An output at least
+    ``factor`` times longer (or shorter) than the median and more than
+    ``z_threshold`` robust deviations away is reported. Short outliers need a
+    median of at least 10 words; long ones at least 20 words above it.
+    FT205 reports whole examples by tokens; this rule looks at the answers
+    a length-consistent fine-tune learns from.
+
+    Why: a dataset meant to teach "short answers" with a few essays in it (or
+    one-word answers among paragraphs) teaches an inconsistent length.
+
+    Options: ``factor`` (default 5.0), ``z_threshold`` (default 3.5),
+    ``min_examples`` (default 30).
+
+    Bad:
+        {"prompt": "a", "completion": "one two three four five six seven eight nine ten eleven twelve"}
+        {"prompt": "b", "completion": "one two three four five six seven eight nine ten eleven twelve"}
+        {"prompt": "c", "completion": "one two three four five six seven eight nine ten eleven twelve thirteen"}
+        {"prompt": "d", "completion": "one two three four five six seven eight nine ten eleven"}
+        {"prompt": "e", "completion": "one two three four five six seven eight nine ten eleven twelve"}
+        {"prompt": "f", "completion": "word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word"}
+
+    Good:
+        {"prompt": "a", "completion": "one two three four five six seven eight nine ten eleven twelve"}
+        {"prompt": "b", "completion": "one two three four five six seven eight nine ten eleven twelve"}
+        {"prompt": "c", "completion": "one two three four five six seven eight nine ten eleven twelve thirteen"}
+        {"prompt": "d", "completion": "one two three four five six seven eight nine ten eleven"}
+        {"prompt": "e", "completion": "one two three four five six seven eight nine ten eleven twelve"}
+        {"prompt": "f", "completion": "one two three four five six seven eight nine ten eleven twelve fourteen"}
+    """
+
+    code = "FT706"
+    name = "output-length-outlier"
+    summary = "Trained output is far longer or shorter than the file's typical output"
+    default_severity = Severity.INFO
+    doc_config = {"rules": {"FT706": {"min_examples": 5}}}
+
+    @dataclass(frozen=True)
+    class Options:
+        factor: float = 5.0
+        z_threshold: float = 3.5
+        min_examples: int = 30
+
+    def start(self, ctx):
+        self.doc = ctx.document
+        self.items: list[tuple] = []
+
+    def add(self, ex):
+        for ptr, w in features_of(ex, self.doc).output_words:
+            self.items.append((ex, ptr, w))
+
+    def finish(self, ctx):
+        items, o = self.items, self.options
+        if len(items) < max(o.min_examples, 3):
+            return
+        ws = sorted(w for _, _, w in items)
+        med = _median(ws)
+        logs = sorted(math.log1p(w) for w in ws)
+        lmed = _median(logs)
+        mad = _median(sorted(abs(x - lmed) for x in logs))
+        for ex, ptr, w in items:
+            ratio = (w + 1) / (med + 1)
+            z = 0.6745 * (math.log1p(w) - lmed) / mad if mad > 0 else math.copysign(math.inf, ratio - 1)
+            if ratio >= o.factor and z >= o.z_threshold and w - med >= 20:
+                yield Finding(f"output has {w} words, {ratio:.1f}x the file's median of {med:g}: an outlier for a "
+                              f"length-consistent dataset", ptr, example=ex,
+                              data={"words": w, "median": med, "ratio": round(ratio, 2)})
+            elif ratio <= 1 / o.factor and z <= -o.z_threshold and med >= 10:
+                yield Finding(f"output has {w} word{'s' if w != 1 else ''}, far below the file's median of "
+                              f"{med:g}", ptr, example=ex, data={"words": w, "median": med, "ratio": round(ratio, 3)})
+
+
+def _median(xs: list) -> float:
+    n = len(xs)
+    if not n:
+        return 0.0
+    m = n // 2
+    return xs[m] if n % 2 else (xs[m - 1] + xs[m]) / 2

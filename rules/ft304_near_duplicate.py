@@ -66,19 +66,7 @@ class NearDuplicate(Gathered):
         if len(units) < 2:
             return
         texts = [u[0] for u in units]
-        ins = [u[1] for u in units]
-        outs = [u[2] for u in units]
-
-        df = lexical.doc_frequency(texts) if o.templates else {}
-
-        def scorer(i, j, cutoff):
-            sc = lexical.score(ins[i], ins[j], cutoff, o.templates)
-            if sc >= cutoff and o.compare == "example" and outs[i] != outs[j]:
-                sc = min(sc, lexical.score(outs[i], outs[j], cutoff, o.templates))
-            if sc >= cutoff and o.templates and lexical.template_variation(texts[i], texts[j], df):
-                return 0.0
-            return sc
-
+        scorer = UnitScorer(units, o.compare, o.templates)
         try:
             i, j, s = lexical.pairs(texts, o.threshold, scorer=scorer,
                                     cancelled=lambda f: ctx.cancelled("near-duplicates", f))
@@ -119,3 +107,22 @@ def unique_units(items, compare: str, min_length: int):
         units.append((a + " " + b if b else a, a, b))
         first_of.append(n)
     return units, first_of
+
+
+class UnitScorer:
+    """FT304's similarity of two units: input and output each (for "example"), numbers and templates checked."""
+
+    def __init__(self, units, compare: str, templates: bool):
+        self.units = units
+        self.compare = compare
+        self.templates = templates
+        self.df = lexical.doc_frequency([u[0] for u in units]) if templates else {}
+
+    def __call__(self, i: int, j: int, cutoff: float) -> float:
+        (ti, ai, bi), (tj, aj, bj) = self.units[i], self.units[j]
+        sc = lexical.score(ai, aj, cutoff, self.templates)
+        if sc >= cutoff and self.compare == "example" and bi != bj:
+            sc = min(sc, lexical.score(bi, bj, cutoff, self.templates))
+        if sc >= cutoff and self.templates and lexical.template_variation(ti, tj, self.df):
+            return 0.0
+        return sc

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from ftlsp import embeddings
+from ftlsp.rule import Related, Severity
+from ftlsp.similarity.collect import Gathered, check_compare, duplicate_finding, quote
+from ftlsp.similarity.groups import best_matches
+from ftlsp.rules.ft304_near_duplicate import NearDuplicate, UnitScorer, unique_units
+
+
+def word_edits(a: str, b: str) -> tuple[int, float]:
+    """(changed word blocks, share of words kept in place) between two normalised texts."""
+    wa, wb = a.split(), b.split()
+    ops = Levenshtein.opcodes(wa, wb)
+    blocks = sum(1 for op in ops if op.tag != "equal")
+    kept = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    return blocks, kept / max(len(wa), len(wb), 1)
+
+
+class SemanticDuplicate(Gathered):
+    """An example that says the same as an earlier one in other words (embedding similarity).
+
+    What: the compared texts' sentence embeddings (all-MiniLM-L6-v2 by default, run
+    offline) have cosine similarity of at least ``threshold`` (0-1), and, by default,
+    the texts are also the same sentence with at most ``max_word_edits`` local word
+    changes ("I want to cancel my card" / "I would like to cancel my card"). Pairs
+    FT301-FT304 already report are skipped. Opt-in (``extend-select = ["FT305"]``)
+    and reported as info: needs ``pip install 'ftlsp[embeddings]'`` and embeds every
+    example once (then the on-disk cache makes re-runs fast).
+
+    Why: paraphrased copies over-weight an example like exact copies do. But cosine
+    alone cannot tell a reworded copy from an independently written question with
+    the same intent (banking77 has many at cosine 0.96-0.97), so purely semantic
+    matches are only reported with ``max_word_edits = -1`` and should then use a high
+    threshold (0.97+); cosine thresholds do not transfer between models.
+
+    Options:
+        threshold: minimum cosine similarity, 0-1 (default 0.9).
+        max_word_edits: changed word blocks allowed (default 2); -1 = no lexical check.
+        min_kept: share of words that must be unchanged (default 0.5).
+        compare: "example" (default), "input", "output", "prompt" or "whole".
+
+    Bad:
+        {"prompt": "I want to cancel my card because I lost it.", "completion": "lost_or_stolen_card"}
+        {"prompt": "I would like to cancel my card because I lost it.", "completion": "lost_or_stolen_card"}
+
+    Good:
+        {"prompt": "I want to cancel my card because I lost it.", "completion": "lost_or_stolen_card"}
+        {"prompt": "What is the exchange rate for euros today?", "completion": "exchange_rate"}
+    """
+
+    code = "FT305"
+    name = "semantic-duplicate"
+    summary = "Example says the same as an earlier one in other words (embeddings; opt-in)"
+    default_severity = Severity.INFO
+    default_enabled = False
+
+    @dataclass(frozen=True)
+    class Options:
+        threshold: float = 0.9
+        max_word_edits: int = 2
+        min_kept: float = 0.5
+        compare: str = "example"
+
+        def __post_init__(self):
+            check_compare("FT305", self.compare)
+            if not 0.0 < self.threshold <= 1.0:
+                raise ValueError(f"FT305: threshold must be in (0, 1], got {self.threshold}")
+
+    def finish(self, ctx):
+        o = self.options
+        units, first_of = unique_units(self.items, o.compare, 1)
+        if len(units) < 2:
+            return
+        backend = embeddings.backend_for(ctx)
+        if backend is None:
+            return
+        # embed the original text of each unit's first example (normalising would hurt the model)
+        raw = [self.items[n][1].get(o.compare) for n in first_of]
+        try:
+            vecs = backend.embed(raw, progress=lambda f: ctx.cancelled("embedding examples", 0.8 * f))
+            i, j, s = embeddings.neighbours(vecs, threshold=o.threshold, k=5,
+                                            cancelled=lambda f: ctx.cancelled("semantic duplicates", 0.8 + 0.2 * f))
+        except embeddings.Cancelled:
+            return
+        lex, lex_scorer = self._lexical(ctx, units)
+        keep_i, keep_j, keep_s = [], [], []
+        for a, b, sc in zip(i.tolist(), j.tolist(), s.tolist()):
+            ta, tb = units[a][0], units[b][0]
+            if lex_scorer(a, b, lex) >= lex:
+                continue  # FT304's finding
+            if o.max_word_edits >= 0:
+                blocks, kept = word_edits(ta, tb)
+                if blocks > o.max_word_edits or kept < o.min_kept:
+                    continue
+            keep_i.append(a)
+            keep_j.append(b)
+            keep_s.append(min(sc, 1.0))
+        import numpy as np
+
+        for a, b, sc, root, size in best_matches(len(units), np.array(keep_i, np.int64),
+                                                  np.array(keep_j, np.int64), np.array(keep_s)):
+            ex, p = self.items[first_of[a]]
+            m_ex, _ = self.items[first_of[b]]
+            extra = ()
+            if root != b:
+                r_ex, _ = self.items[first_of[root]]
+                extra = (Related(f"first example of this group of {size} (line {r_ex.line + 1})", r_ex.line),)
+            msg = (f"says the same as line {m_ex.line + 1} in other words (cosine {sc:.2f}, "
+                   f"{backend.model_id.split('@')[0]}): {quote(p, o.compare)}")
+            yield duplicate_finding(ex, m_ex, p, o.compare, msg, sc, size, extra, match_line=m_ex.line + 1,
+                                    model=backend.model_id)
+
+    def _lexical(self, ctx, units):
+        """FT304's threshold and scorer as configured, to leave its pairs to it."""
+        opts = dict(ctx.config.rules.get("FT304", {}))
+        opts.pop("severity", None)
+        try:
+            o4 = NearDuplicate.make_options(opts)
+        except ValueError:
+            o4 = NearDuplicate.Options()
+        return o4.threshold, UnitScorer(units, self.options.compare, o4.templates)

@@ -15,7 +15,7 @@ class NearDuplicate(Gathered):
 
     What: after normalising case, whitespace and punctuation, the compared texts
     (by default input and output, each) are at least ``threshold`` similar to an
-    earlier example's. Similarity is a plain 0-1 score: the best of an edit-distance
+    earlier example's, and differ only by misspelt words or reordered clauses. Similarity is a plain 0-1 score: the best of an edit-distance
     ratio (typos, small insertions) and the same ratio on sorted words (reordered
     clauses); 0.9 is about one changed character in ten. Candidates come from MinHash
     LSH on character 5-grams, so no pair of examples is compared in a Python loop.
@@ -33,6 +33,9 @@ class NearDuplicate(Gathered):
         templates: true (default): pairs that differ only by swapping words each used in 3+
         examples ("students"/"female students", "2015"/"2018") are template fills, not copies;
         pairs whose numbers differ are never near-duplicates.
+        any_edit: false (default): only typos and reordering make a copy; a pair where words
+        are added or removed ("A: Donald Trump" / "A: Donald") is a different example.
+        true: any edit counts as long as the similarity reaches the threshold.
 
     Bad:
         {"prompt": "I want to activate my new card, how do I do that?", "completion": "activate_my_card"}
@@ -54,6 +57,7 @@ class NearDuplicate(Gathered):
         compare: str = "example"
         min_length: int = 10
         templates: bool = True
+        any_edit: bool = False
 
         def __post_init__(self):
             check_compare("FT304", self.compare)
@@ -66,7 +70,7 @@ class NearDuplicate(Gathered):
         if len(units) < 2:
             return
         texts = [u[0] for u in units]
-        scorer = UnitScorer(units, o.compare, o.templates)
+        scorer = UnitScorer(units, o.compare, o.templates, o.any_edit)
         try:
             i, j, s = lexical.pairs(texts, o.threshold, scorer=scorer,
                                     cancelled=lambda f: ctx.cancelled("near-duplicates", f))
@@ -112,8 +116,9 @@ def unique_units(items, compare: str, min_length: int):
 class UnitScorer:
     """FT304's similarity of two units: input and output each (for "example"), numbers and templates checked."""
 
-    def __init__(self, units, compare: str, templates: bool):
+    def __init__(self, units, compare: str, templates: bool, any_edit: bool = False):
         self.units = units
+        self.any_edit = any_edit
         self.compare = compare
         self.templates = templates
         self.df = lexical.doc_frequency([u[0] for u in units]) if templates else {}
@@ -124,5 +129,7 @@ class UnitScorer:
         if sc >= cutoff and self.compare == "example" and bi != bj:
             sc = min(sc, lexical.score(bi, bj, cutoff, self.templates))
         if sc >= cutoff and self.templates and lexical.template_variation(ti, tj, self.df):
+            return 0.0
+        if sc >= cutoff and not self.any_edit and not (lexical.typo_like(ai, aj) and lexical.typo_like(bi, bj)):
             return 0.0
         return sc

@@ -122,4 +122,4 @@ class SemanticDuplicate(Gathered):
             o4 = NearDuplicate.make_options(opts)
         except ValueError:
             o4 = NearDuplicate.Options()
-        return o4.threshold, UnitScorer(units, self.options.compare, o4.templates)
+        return o4.threshold, UnitScorer(units, self.options.compare, o4.templates, o4.any_edit)

@@ -113,3 +113,24 @@ def doc_frequency(texts: Sequence[str]) -> "dict[str, int]":
     for t in texts:
         c.update(set(t.split()))
     return c
+
+
+def typo_like(a: str, b: str, min_ratio: float = 0.7) -> bool:
+    """True when ``b`` is ``a`` with typos or its words reordered: every changed word block is a
+    misspelling of the block it replaces (edit ratio >= ``min_ratio``), and no word is only added
+    or removed. "Donald Trump" vs "Donald" is a different answer, not a copy with a typo.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    wa, wb = a.split(), b.split()
+    if sorted(wa) == sorted(wb):
+        return True
+    for op in Levenshtein.opcodes(wa, wb):
+        if op.tag == "equal":
+            continue
+        if op.tag != "replace":
+            return False
+        old, new = " ".join(wa[op.src_start:op.src_end]), " ".join(wb[op.dest_start:op.dest_end])
+        if fuzz.ratio(old, new) < min_ratio * 100:
+            return False
+    return True

@@ -1,0 +1,82 @@
+"""Injected near-duplicates in real distinct questions (banking77): recall and precision per rule.
+
+Numbers are printed (pytest -s) and asserted at the goals: recall >= 0.9 at precision >= 0.9 at
+default thresholds for typos, reordered clauses and case/whitespace/punctuation changes.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import realdata
+from ftlsp.config import Config
+from ftlsp.document import Document
+from ftlsp.engine import Linter
+
+sys.path.insert(0, str(Path(__file__).parent))
+import dup_inject as I  # noqa: E402
+
+EXPECTED = {"case": {"FT303"}, "typo": {"FT304"}, "reorder": {"FT304"}, "paraphrase": {"FT304", "FT305"}}
+
+
+def build(n_base, per_kind, seed=1):
+    base = I.load_questions(realdata("classification/banking77__train.csv"), n_base, seed=seed)
+    recs = I.inject(base, per_kind, seed=seed)
+    text = "".join(json.dumps({"prompt": t, "completion": c}) + "\n" for t, c, _, _ in recs)
+    # line of each base question, for checking where findings point
+    line_of_base = {}
+    for n, (t, c, src, kind) in enumerate(recs):
+        if src is None:
+            line_of_base[t] = n
+    src_line = {n: line_of_base[base[src][0]] for n, (t, c, src, kind) in enumerate(recs) if src is not None}
+    return recs, text, src_line
+
+
+def measure(recs, text, src_line, codes, config=None):
+    cfg = config or Config()
+    diags = Linter(cfg.replace(select=tuple(codes))).lint(Document.from_text("inj.jsonl", text)).diagnostics
+    stats = {}
+    for code in codes:
+        found = [d for d in diags if d.code == code]
+        good = [d for d in found if d.line in src_line and d.related and d.related[0].line == src_line[d.line]]
+        stats[code] = {"findings": len(found), "correct": len(good),
+                       "precision": len(good) / len(found) if found else 1.0,
+                       "false": [(recs[d.line][0], recs[d.related[0].line][0]) for d in found if d not in good][:5]}
+    for kind, want in EXPECTED.items():
+        lines = [n for n, r in enumerate(recs) if r[3] == kind]
+        hit = {d.line for d in diags if d.code in want and d.line in src_line and d.related
+               and d.related[0].line == src_line[d.line]}
+        stats[kind] = {"injected": len(lines), "recall": sum(1 for n in lines if n in hit) / max(1, len(lines))}
+    return stats
+
+
+@pytest.mark.realdata
+def test_lexical_injection_recall_and_precision():
+    recs, text, src_line = build(2000, 50)
+    s = measure(recs, text, src_line, ("FT301", "FT302", "FT303", "FT304"))
+    print(json.dumps(s, indent=1, ensure_ascii=False))
+    for kind in ("case", "typo", "reorder"):
+        assert s[kind]["injected"] >= 40
+        assert s[kind]["recall"] >= 0.9, (kind, s[kind])
+    for code in ("FT303", "FT304"):
+        assert s[code]["precision"] >= 0.9, (code, s[code])
+    assert s["FT301"]["findings"] == s["FT302"]["findings"] == 0  # nothing exact was injected
+
+
+@pytest.mark.realdata
+@pytest.mark.embeddings
+@pytest.mark.slow
+def test_semantic_injection(tmp_path):
+    from ftlsp import embeddings
+
+    if embeddings.unavailable_reason() is not None:
+        pytest.skip(embeddings.unavailable_reason())
+    recs, text, src_line = build(200, 20, seed=2)
+    s = measure(recs, text, src_line, ("FT304", "FT305"), Config(cache_dir=str(tmp_path)))
+    print(json.dumps(s, indent=1, ensure_ascii=False))
+    # Paraphrases: FT304 + FT305 together find most; banking77's own same-intent rewordings
+    # make FT305's precision low here (see the rule's docs): it is opt-in and info for that reason.
+    assert s["paraphrase"]["recall"] >= 0.6
+    assert s["FT305"]["correct"] >= 5

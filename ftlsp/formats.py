@@ -545,34 +545,39 @@ def semantic_problems(data: dict, dialect: str) -> list[Problem]:
 _CHAT_ROLES = {D.OPENAI_CHAT: frozenset({"system", "developer", "user", "assistant"}),
                D.MISTRAL: frozenset({"system", "user", "assistant"}),
                D.TRL_MESSAGES: frozenset({"system", "developer", "user", "assistant"})}
-_MSG_KEYS = frozenset({"role", "content", "weight"})
-_TRL_MSG_KEYS = frozenset({"role", "content"})
-_CHAT_TOP = frozenset({"messages"})
 
 
 def _fast_chat(data: dict, dialect: str) -> bool:
-    if dialect != D.TRL_MESSAGES and not data.keys() <= _CHAT_TOP:
+    # Written for speed: key counts instead of key-set comparisons (role and content are both
+    # present when both are strings, so a count of 2 means no other key; 3 on an assistant, weight).
+    trl = dialect == D.TRL_MESSAGES
+    if not trl and len(data) != 1:
         return False
     msgs = data.get("messages")
     if msgs.__class__ is not list or not msgs:
         return False
     roles = _CHAT_ROLES[dialect]
-    keys = _TRL_MSG_KEYS if dialect == D.TRL_MESSAGES else _MSG_KEYS
     trainable = False
     for m in msgs:
-        if m.__class__ is not dict or not m.keys() <= keys:
+        if m.__class__ is not dict:
             return False
         r = m.get("role")
         c = m.get("content")
-        if r.__class__ is not str or r not in roles or c.__class__ is not str or not c or c.isspace():
+        if r.__class__ is not str or c.__class__ is not str or not c or c.isspace():
             return False
+        n = len(m)
         if r == "assistant":
-            w = m.get("weight", 1)
-            if w.__class__ is not int or not (w == 1 or w == 0):
-                return False
-            if w:
+            if n == 2:
                 trainable = True
-        elif "weight" in m:
+            elif n == 3 and not trl:
+                w = m.get("weight")
+                if w.__class__ is not int or not (w == 1 or w == 0):
+                    return False
+                if w:
+                    trainable = True
+            else:
+                return False
+        elif n != 2 or r not in roles:
             return False
     return trainable and msgs[-1]["role"] == "assistant"
 
@@ -666,28 +671,19 @@ def analyze(data: Any, dialect: str | None) -> list[Problem]:
     return schema_problems(data, dialect) + semantic_problems(data, dialect)
 
 
-class _Last:
-    """The analysis of the record checked last: the FT1xx rules run one after another per record."""
-
-    __slots__ = ("entry",)
-
-    def __init__(self) -> None:
-        self.entry: tuple = (None, None, ())
-
-
-_SERVICE = "ftlsp.formats.last"
+# The analysis of the record checked last: the FT1xx rules run one after another on each record, so
+# one entry is enough. The analysis is a pure function of (record, dialect), hence a module global;
+# the tuple is replaced whole, which keeps it consistent across threads.
+_last: tuple = (None, None, ())
 
 
 def problems(ex, ctx) -> list[Problem] | tuple:
-    try:
-        last = ctx.services[_SERVICE]
-    except KeyError:
-        last = ctx.service(_SERVICE, _Last)
-    rec, dialect, found = last.entry
+    global _last
+    rec, dialect, found = _last
     if rec is ex.record and dialect == ctx.dialect:
         return found
     found = analyze(ex.data, ctx.dialect) or ()
-    last.entry = (ex.record, ctx.dialect, found)
+    _last = (ex.record, ctx.dialect, found)
     return found
 
 
@@ -695,7 +691,9 @@ class FormatRule(ExampleRule):
     """Base of the FT1xx rules: each keeps the problems of the shared analysis that carry its code."""
 
     def check(self, ex, ctx):
-        found = problems(ex, ctx)
+        rec, dialect, found = _last  # inlined cache hit: this runs 12 times per record
+        if rec is not ex.record or dialect != ctx.dialect:
+            found = problems(ex, ctx)
         if not found:
             return ()
         code = self.code

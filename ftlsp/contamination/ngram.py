@@ -80,6 +80,11 @@ class EvalIndex:
     total: np.ndarray  # distinct non-boilerplate n-grams per group
     lengths: tuple[int, ...]  # n-gram lengths in use (n and the short items' lengths)
     boilerplate: int  # how many distinct n-grams were discounted as frequent
+    bitmap: np.ndarray | None = None  # membership prefilter over ``uniq``
+
+    def __post_init__(self):
+        if self.bitmap is None:
+            self.bitmap = make_bitmap(self.uniq)
 
     @classmethod
     def build(cls, corpus: Corpus, params: NgramParams = NgramParams()) -> "EvalIndex":
@@ -88,17 +93,14 @@ class EvalIndex:
         is_rep = np.zeros(len(corpus), dtype=bool)
         is_rep[groups.rep] = True
         lens = tok.lengths
-        hs, gs = [], []
-        h, it = T.ngram_hashes(tok, params.n, only=is_rep)
-        hs.append(h)
-        gs.append(groups.of_item[it])
+        hs, gs = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
         short = is_rep & (lens < params.n) & (lens >= params.min_tokens)
-        lengths = [params.n]
-        for L in sorted(set(lens[short].tolist())):
-            h, it = T.ngram_hashes(tok, L, only=short & (lens == L))
-            hs.append(h)
-            gs.append(groups.of_item[it])
-            lengths.append(L)
+        lengths = [params.n] + sorted(set(lens[short].tolist()))
+        for L, h, it in T.multi_ngram_hashes(tok, lengths, only=is_rep):
+            # an n-gram for long texts; the whole text for texts of exactly L < n words
+            sel = np.ones(len(it), bool) if L == params.n else (lens[it] == L)
+            hs.append(h[sel])
+            gs.append(groups.of_item[it[sel]])
         h = np.concatenate(hs) if hs else np.empty(0, np.uint64)
         g = np.concatenate(gs) if gs else np.empty(0, np.int64)
         h, g = _unique_pairs(h, g)
@@ -130,13 +132,42 @@ class Overlap:
 
 
 def _unique_pairs(h: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (hash, group) pairs. The pair is folded into one 64-bit key (collisions ~2^-64)."""
     if len(h) == 0:
         return h, g
-    # (hash, group) pairs made unique with a structured view
-    arr = np.empty(len(h), dtype=[("h", np.uint64), ("g", np.int64)])
-    arr["h"], arr["g"] = h, g
-    u = np.unique(arr)
-    return u["h"].copy(), u["g"].copy()
+    with np.errstate(over="ignore"):
+        key = h ^ (g.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93) + np.uint64(0x9E3779B97F4A7C15))
+    _, idx = np.unique(key, return_index=True)
+    return h[idx], g[idx]
+
+
+def _member(h: np.ndarray, sorted_uniq: np.ndarray, bitmap: np.ndarray | None = None) -> np.ndarray:
+    """h in sorted_uniq: a bitmap of the low hash bits screens out most misses cheaply, then
+    binary search confirms the few candidates."""
+    if len(sorted_uniq) == 0 or len(h) == 0:
+        return np.zeros(len(h), dtype=bool)
+    out = np.zeros(len(h), dtype=bool)
+    if bitmap is not None:
+        cand = np.nonzero(bitmap[(h & np.uint64(len(bitmap) - 1)).astype(np.int64)])[0]
+        hc = h[cand]
+    else:
+        cand, hc = None, h
+    i = np.searchsorted(sorted_uniq, hc)
+    i[i == len(sorted_uniq)] = 0
+    hit = sorted_uniq[i] == hc
+    if cand is None:
+        return hit
+    out[cand[hit]] = True
+    return out
+
+
+def make_bitmap(sorted_uniq: np.ndarray) -> np.ndarray:
+    size = 1 << 16
+    while size < 32 * len(sorted_uniq) and size < (1 << 26):
+        size <<= 1
+    bm = np.zeros(size, dtype=bool)
+    bm[(sorted_uniq & np.uint64(size - 1)).astype(np.int64)] = True
+    return bm
 
 
 def scan(index: EvalIndex, train: Corpus, train_groups: Groups | None = None) -> Overlap:
@@ -146,10 +177,9 @@ def scan(index: EvalIndex, train: Corpus, train_groups: Groups | None = None) ->
     tok = train.tokens()
     is_rep = np.zeros(len(train), dtype=bool)
     is_rep[tg.rep] = True
-    hs, gs = [], []
-    for L in index.lengths:
-        h, it = T.ngram_hashes(tok, L, only=is_rep)
-        hit = np.isin(h, index.uniq, assume_unique=False)
+    hs, gs = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
+    for _, h, it in T.multi_ngram_hashes(tok, index.lengths, only=is_rep):
+        hit = _member(h, index.uniq, index.bitmap)
         hs.append(h[hit])
         gs.append(tg.of_item[it[hit]])
     h = np.concatenate(hs)
@@ -166,7 +196,7 @@ def scan(index: EvalIndex, train: Corpus, train_groups: Groups | None = None) ->
     h, g = h[keep], g[keep]
     total = index.total.copy()
     if len(frequent):
-        drop = np.isin(index.post_hash, frequent)
+        drop = _member(index.post_hash, np.sort(frequent))
         total -= np.bincount(index.post_group[drop], minlength=len(total))
     # expand each (hash, train group) to the eval groups holding the hash
     lo = np.searchsorted(index.post_hash, h, "left")

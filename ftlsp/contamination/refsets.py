@@ -76,7 +76,7 @@ class Corpus:
     def tokens(self) -> "T.Tokens":
         """Token hashes of the prompts (the side n-gram and semantic overlap compare)."""
         if self._tokens is None:
-            self._tokens = T.Tokens.build([it.prompt for it in self.items])
+            self._tokens = T.Tokens.build(self.norm_prompts(), normalised=True)
         return self._tokens
 
     def __len__(self) -> int:
@@ -107,28 +107,34 @@ def item_from_record(data: Any, dialect: str | None, path: str, line: int, index
     """The item of a fine-tuning record: user turns as the prompt, the trained output as the response."""
     if not isinstance(data, dict):
         return None
-    turns = F.turns(data, dialect)
+    turns = F.turns(data, dialect)  # once: side() would walk the record again for every call
     users = [t for t in turns if t.role == "user"]
+    pointer = ""
     if users:
         prompt = "\n".join(t.text for t in users)
         pointer = users[0].pointer if len(users) == 1 else ""
     else:  # no user turn (plain text, unknown shape): the prompt side, or the whole record
-        prompt = F.side(data, dialect, "prompt") or F.side(data, dialect, "whole")
-        pointer = ""
+        last = F._last_response_start(turns)
+        prompt = "\n".join(t.text for t in (turns[:last] if last is not None else turns)) or \
+            "\n".join(t.text for t in turns)
         if not prompt:
-            prompt = _fallback_text(data)
-    response = F.side(data, dialect, "response")
-    trained = [t for t in turns if t.trained]
-    rptr = trained[-1].pointer if len(trained) == 1 else ""
+            prompt, pointer = _fallback_text(data)
+    last = F._last_response_start(turns)
+    tail = turns[last:] if last is not None else []
+    trained = [t for t in tail if t.trained] or tail
+    response = "\n".join(t.text for t in trained)
+    rptr = trained[0].pointer if len(trained) == 1 else ""
     return Item(path, line, index, prompt, response, canonical_key(data), pointer, rptr)
 
 
-def _fallback_text(data: dict) -> str:
-    """Any string values of a record with an unknown shape: benchmark-style keys first."""
-    got = _pick(data, PROMPT_KEYS)
-    if got:
-        return got
-    return "\n".join(v for v in data.values() if isinstance(v, str))
+def _fallback_text(data: dict) -> tuple[str, str]:
+    """(text, pointer) of a record with an unknown shape: a benchmark-style key, else all strings."""
+    lower = {k.lower(): k for k in data if isinstance(k, str)}
+    for k in PROMPT_KEYS:
+        if k in lower and isinstance(data[lower[k]], str) and data[lower[k]].strip():
+            key = lower[k]
+            return data[key], "/" + key.replace("~", "~0").replace("/", "~1")
+    return "\n".join(v for v in data.values() if isinstance(v, str)), ""
 
 
 def load_dataset_file(path: str, dialect: str | None = None) -> Corpus:

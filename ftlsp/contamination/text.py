@@ -40,15 +40,14 @@ def digest(text: str) -> bytes:
 
 def token_hashes(toks: list[str]) -> list[int]:
     cache = _TOKEN_CACHE
-    out = []
-    for t in toks:
-        h = cache.get(t)
-        if h is None:
-            h = int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-            if len(cache) < _MAX_CACHE:
-                cache[t] = h
-        out.append(h)
-    return out
+    missing = set(toks).difference(cache.keys())
+    if missing:
+        fresh = {t: int.from_bytes(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                                   "little") for t in missing}
+        if len(cache) + len(fresh) > _MAX_CACHE:
+            return [cache[t] if t in cache else fresh[t] for t in toks]
+        cache.update(fresh)
+    return list(map(cache.__getitem__, toks))
 
 
 class Tokens:
@@ -60,15 +59,14 @@ class Tokens:
         self.hashes, self.starts, self.ends = hashes, starts, ends
 
     @classmethod
-    def build(cls, texts: list[str]) -> "Tokens":
-        flat: list[int] = []
-        starts = np.empty(len(texts), dtype=np.int64)
-        ends = np.empty(len(texts), dtype=np.int64)
-        for i, t in enumerate(texts):
-            starts[i] = len(flat)
-            flat.extend(token_hashes(words(t)))
-            ends[i] = len(flat)
-        return cls(np.array(flat, dtype=np.uint64), starts, ends)
+    def build(cls, texts: list[str], normalised: bool = False) -> "Tokens":
+        """``normalised``: texts are already :func:`normalise` output (words joined by one space)."""
+        lists = [t.split() if normalised else words(t) for t in texts]
+        lens = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        ends = np.cumsum(lens)
+        starts = ends - lens
+        flat = [w for x in lists for w in x]
+        return cls(np.array(token_hashes(flat), dtype=np.uint64), starts, ends)
 
     @property
     def lengths(self) -> np.ndarray:
@@ -83,21 +81,34 @@ def ngram_hashes(tok: Tokens, n: int, only: np.ndarray | None = None) -> tuple[n
 
     ``only``: boolean mask of texts to include (e.g. the texts of exactly n tokens).
     """
+    for _, h, d in multi_ngram_hashes(tok, (n,), only):
+        return h, d
+    return np.empty(0, np.uint64), np.empty(0, np.int64)
+
+
+def multi_ngram_hashes(tok: Tokens, lengths, only: np.ndarray | None = None):
+    """Yield (n, hashes, text index) for each n in ``lengths``, sharing one rolling pass.
+
+    The hash of an n-gram is a polynomial in its token hashes (mod 2^64), salted by n.
+    """
+    want = sorted(set(int(x) for x in lengths if x > 0))
     H = tok.hashes
     T = len(H)
-    if T < n or n <= 0:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
-    m = T - n + 1
+    if not want or T == 0:
+        return
+    doc_of = np.repeat(np.arange(len(tok), dtype=np.int64), tok.lengths)
+    end_of = tok.ends[doc_of]
+    pos = np.arange(T, dtype=np.int64)
+    acc = H.copy()
     with np.errstate(over="ignore"):
-        acc = H[0:m].copy()
-        for i in range(1, n):
-            acc *= _P
-            acc += H[i:i + m]
-        acc ^= _LEN_SALT * np.uint64(n)
-    # text of each position; keep positions whose n-gram ends inside the same text
-    lengths = tok.lengths
-    doc = np.repeat(np.arange(len(tok), dtype=np.int64), lengths)[:m] if m <= len(H) else None
-    keep = (np.arange(m, dtype=np.int64) + n) <= tok.ends[doc]
-    if only is not None:
-        keep &= only[doc]
-    return acc[keep], doc[keep]
+        for n in range(1, want[-1] + 1):
+            if n > 1:
+                acc = acc[:-1] * _P + H[n - 1:]
+            m = T - n + 1
+            if m <= 0:
+                return
+            if n in want:
+                keep = pos[:m] + n <= end_of[:m]
+                if only is not None:
+                    keep &= only[doc_of[:m]]
+                yield n, acc[keep] ^ (_LEN_SALT * np.uint64(n)), doc_of[:m][keep]

@@ -17,6 +17,7 @@ cached) and keeps the problems that carry its code.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -167,6 +168,26 @@ def _expected(types: Any) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def unknown_keys(inst: dict, schema: dict, path: tuple = ()) -> list[Problem]:
+    """FT104 for each key of ``inst`` that ``schema`` (a closed object) does not define."""
+    out = []
+    props = schema.get("properties", {})
+    sev = ERROR if schema.get("x-unknown-keys", "error") == "error" else WARNING
+    p = ptr("", *path)
+    for key in inst:
+        if key in props:
+            continue
+        guess = closest(key, props, 75) if isinstance(key, str) else None
+        rename = guess if guess and guess not in inst else None
+        hint = f' (did you mean {json.dumps(guess)}?)' if guess else ""
+        where = "the record" if not path else _label(path)
+        allowed = ", ".join(json.dumps(k) for k in props)
+        what = "is rejected by the provider" if sev == ERROR else "is ignored"
+        out.append(Problem("FT104", f"unknown key {json.dumps(key)} in {where}{hint}; it {what} "
+                                    f"(allowed: {allowed})", ptr(p, key), "key", severity=sev, rename=rename))
+    return out
+
+
 def schema_problems(data: Any, dialect: str) -> list[Problem]:
     out: list[Problem] = []
     seen: set[tuple] = set()
@@ -186,19 +207,7 @@ def schema_problems(data: Any, dialect: str) -> list[Problem]:
                     where = "the record" if not path else _label(path)
                     out.append(Problem("FT109", f"{where} has no {json.dumps(key)} key", p))
         elif kw == "additionalProperties":
-            props = err.schema.get("properties", {})
-            sev = ERROR if err.schema.get("x-unknown-keys", "error") == "error" else WARNING
-            for key in inst:
-                if key in props:
-                    continue
-                guess = closest(key, props, 75) if isinstance(key, str) else None
-                rename = guess if guess and guess not in inst else None
-                hint = f' (did you mean {json.dumps(guess)}?)' if guess else ""
-                where = "the record" if not path else _label(path)
-                allowed = ", ".join(json.dumps(k) for k in props)
-                what = "is rejected by the provider" if sev == ERROR else "is ignored"
-                out.append(Problem("FT104", f"unknown key {json.dumps(key)} in {where}{hint}; it {what} "
-                                            f"(allowed: {allowed})", ptr(p, key), "key", severity=sev, rename=rename))
+            out.extend(unknown_keys(inst, err.schema, path))
         elif kw in ("enum", "const"):
             allowed = err.validator_value if kw == "enum" else [err.validator_value]
             shown = (json.dumps(allowed[0]) if len(allowed) == 1
@@ -582,6 +591,111 @@ def _fast_chat(data: dict, dialect: str) -> bool:
     return trainable and msgs[-1]["role"] == "assistant"
 
 
+_TOP_TOOLS = frozenset({"messages", "tools", "parallel_tool_calls"})
+_FN_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+_FN_DEF_KEYS = frozenset({"name", "description", "parameters", "strict"})
+
+
+def _fast_tools(tools: Any) -> set[str] | None:
+    """The declared function names, or None when ``tools`` is not certainly valid."""
+    if tools.__class__ is not list:
+        return None
+    names = set()
+    for t in tools:
+        if t.__class__ is not dict or len(t) != 2 or t.get("type") != "function":
+            return None
+        fn = t.get("function")
+        if fn.__class__ is not dict or not fn.keys() <= _FN_DEF_KEYS:
+            return None
+        name = fn.get("name")
+        if name.__class__ is not str or not _FN_NAME.fullmatch(name):
+            return None
+        if fn.get("description", "").__class__ is not str or fn.get("parameters", {}).__class__ is not dict \
+                or fn.get("strict", None) not in (None, True, False) or fn.get("strict", None).__class__ is int:
+            return None
+        names.add(name)
+    return names
+
+
+def _fast_openai_tools(data: dict) -> bool:
+    """OpenAI chat with tools, tool calls and tool responses (the common valid tool-calling shapes)."""
+    if not data.keys() <= _TOP_TOOLS:
+        return False
+    names = None
+    if "tools" in data:
+        names = _fast_tools(data["tools"])
+        if names is None:
+            return False
+    if data.get("parallel_tool_calls", False).__class__ is not bool:
+        return False
+    msgs = data.get("messages")
+    if msgs.__class__ is not list or not msgs:
+        return False
+    roles = _CHAT_ROLES[D.OPENAI_CHAT]
+    pending: set[str] = set()
+    seen: set[str] = set()
+    trainable = False
+    last = len(msgs) - 1
+    for i, m in enumerate(msgs):
+        if m.__class__ is not dict:
+            return False
+        r = m.get("role")
+        c = m.get("content")
+        n = len(m)
+        if r == "tool":
+            tcid = m.get("tool_call_id")
+            if n != 3 or tcid.__class__ is not str or tcid not in pending or not _good_str(c):
+                return False
+            pending.discard(tcid)
+            continue
+        if pending:
+            return False  # a call left without a response
+        if r == "assistant":
+            if "weight" in m:
+                w = m["weight"]
+                n -= 1
+                if w.__class__ is not int or not (w == 1 or w == 0):
+                    return False
+            else:
+                w = 1
+            calls = m.get("tool_calls")
+            if calls is None:
+                if n != 2 or not _good_str(c):
+                    return False
+            else:
+                n -= 1 + ("content" in m)
+                if n != 1 or calls.__class__ is not list or not calls:
+                    return False
+                if not (c is None or c == "" or _good_str(c)):
+                    return False
+                for call in calls:
+                    if call.__class__ is not dict or len(call) != 3 or call.get("type") != "function":
+                        return False
+                    cid = call.get("id")
+                    fn = call.get("function")
+                    if cid.__class__ is not str or cid in seen or fn.__class__ is not dict or len(fn) != 2:
+                        return False
+                    name = fn.get("name")
+                    args = fn.get("arguments")
+                    if name.__class__ is not str or not name or args.__class__ is not str:
+                        return False
+                    if names is not None and name not in names:
+                        return False
+                    try:
+                        json.loads(args)
+                    except ValueError:
+                        return False
+                    seen.add(cid)
+                    pending.add(cid)
+                if i == last:
+                    pending.clear()  # a final call is the training target: no response needed
+            if w:
+                trainable = True
+        elif r.__class__ is not str or r not in roles or n != 2 or not _good_str(c):
+            return False
+    return trainable and not pending and msgs[-1]["role"] == "assistant"
+
+
 def _good_str(v: Any) -> bool:
     return v.__class__ is str and bool(v) and not v.isspace()
 
@@ -636,7 +750,7 @@ def fast_ok(data: Any, dialect: str) -> bool:
         return False
     f = FAST.get(dialect)
     if f is not None:
-        return f(data, dialect)
+        return f(data, dialect) or (dialect == D.OPENAI_CHAT and _fast_openai_tools(data))
     f1 = FAST_1.get(dialect)
     return f1 is not None and f1(data)
 
@@ -668,6 +782,14 @@ def analyze(data: Any, dialect: str | None) -> list[Problem]:
                                  f"is {dialect} (most records): a file must use one format", target="record")]
     if fast_ok(data, dialect):
         return []
+    schema = SCHEMAS[dialect]
+    if schema.get("additionalProperties") is False:
+        # Extra top-level columns (an "id", a "source") are common: report them without the slow path
+        # when the rest of the record is certainly clean.
+        known = schema["properties"]
+        rest = {k: v for k, v in data.items() if k in known}
+        if len(rest) < len(data) and fast_ok(rest, dialect):
+            return unknown_keys(data, schema)
     return schema_problems(data, dialect) + semantic_problems(data, dialect)
 
 

@@ -131,3 +131,56 @@ def test_fast_path_is_narrower_than_precise(case):
     # and the precise path alone agrees with the full analysis on records the fast path rejects
     elif D.detect_record(rec) in (None, dialect) or dialect in (D.MISTRAL, D.TRL_MESSAGES):
         assert analyze(rec, dialect) == schema_problems(rec, dialect) + semantic_problems(rec, dialect)
+
+
+@st.composite
+def tool_records(draw):
+    """A valid tool-calling conversation (OpenAI), then (half the time) one or two corruptions."""
+    tools = [{"type": "function", "function": {"name": "weather", "parameters": {"type": "object"}}}]
+    msgs = [{"role": "user", "content": "Weather?"}]
+    n_calls = draw(st.integers(1, 2))
+    calls = [{"id": f"c{i}", "type": "function", "function": {"name": "weather", "arguments": "{\"c\": 1}"}}
+             for i in range(n_calls)]
+    a = {"role": "assistant", "tool_calls": calls}
+    if draw(st.booleans()):
+        a["content"] = draw(st.sampled_from([None, "", "Let me check."]))
+    msgs.append(a)
+    final_call = draw(st.booleans())
+    if not final_call:
+        msgs += [{"role": "tool", "tool_call_id": f"c{i}", "content": "18C"} for i in range(n_calls)]
+        msgs.append({"role": "assistant", "content": "18C."})
+    rec = {"messages": msgs}
+    if draw(st.booleans()):
+        rec["tools"] = tools
+    if draw(st.booleans()):
+        rec["parallel_tool_calls"] = draw(st.booleans())
+    if draw(st.booleans()):
+        for _ in range(draw(st.integers(1, 2))):
+            how = draw(st.integers(0, 8))
+            m = msgs[draw(st.integers(0, len(msgs) - 1))]
+            if how == 0:
+                m["tool_call_id"] = draw(st.sampled_from(["c0", "c1", "c9"]))
+            elif how == 1:
+                calls[0]["id"] = draw(st.sampled_from(["c0", "c1", ""]))
+            elif how == 2:
+                calls[0]["function"]["name"] = draw(st.sampled_from(["weather", "wether", ""]))
+            elif how == 3:
+                calls[0]["function"]["arguments"] = draw(st.sampled_from(["{", "", "[]", "null"]))
+            elif how == 4:
+                m["content"] = draw(st.sampled_from([None, "", " ", "ok", 3]))
+            elif how == 5:
+                msgs.insert(draw(st.integers(0, len(msgs))), {"role": "user", "content": "x"})
+            elif how == 6:
+                m["weight"] = draw(st.sampled_from([0, 1, 2]))
+            elif how == 7:
+                rec["tools"] = draw(st.sampled_from([[], [{"type": "function", "function": {"name": "a b"}}], {}]))
+            else:
+                calls[0]["type"] = draw(st.sampled_from(["function", "fn"]))
+    return rec
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tool_records())
+def test_fast_tool_path_is_narrower_than_precise(rec):
+    if fast_ok(rec, D.OPENAI_CHAT):
+        assert analyze(rec, D.OPENAI_CHAT) == [], rec

@@ -91,13 +91,21 @@ def ptr(base: str, *tokens: Any) -> str:
     return base + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
 
 
+_ITEM_NAMES = {"messages": "message", "contents": "turn", "conversations": "turn", "preferred_output": "message",
+               "non_preferred_output": "message", "tool_calls": "tool call", "content": "part", "parts": "part",
+               "tools": "tool", "system": "system part"}
+
+
 def _label(path: tuple) -> str:
-    """How a message names a location: the key, or the array item."""
+    """How a message names a location: the key, or the array item ("message 2")."""
     if not path:
         return "the record"
     last = path[-1]
     if isinstance(last, int):
         parent = path[-2] if len(path) > 1 else ""
+        name = _ITEM_NAMES.get(parent) if isinstance(parent, str) else None
+        if name:
+            return f"{name} {last}"
         return f"item {last} of {json.dumps(parent)}" if parent else f"item {last}"
     return json.dumps(last)
 
@@ -161,10 +169,12 @@ _TYPE_WORDS = {"string": "a string", "array": "an array", "object": "an object",
 _CONVERSATION_KEYS = {"messages", "contents", "conversations", "preferred_output", "non_preferred_output"}
 
 
-def _expected(types: Any) -> str:
+def _expected(types: Any, last: Any = None) -> str:
     if isinstance(types, str):
         types = [types]
     words = [_TYPE_WORDS.get(t, t) for t in types]
+    if last in ("content", "parts") and "array" in types:
+        words[types.index("array")] = "a list of content parts"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
@@ -198,7 +208,7 @@ def schema_problems(data: Any, dialect: str) -> list[Problem]:
         inst = err.instance
         last = path[-1] if path else None
         if kw == "type":
-            out.append(Problem("FT103", f"{_label(path)} must be {_expected(err.validator_value)}, "
+            out.append(Problem("FT103", f"{_label(path)} must be {_expected(err.validator_value, last)}, "
                                         f"not {kind(inst)} {q(inst)}", p))
         elif kw == "required":
             for key in err.validator_value:
@@ -286,7 +296,7 @@ def _chat_semantics(msgs: Any, base: str, dialect: str, out: list[Problem], *, t
         # content
         if "content" not in m:
             if not answers_call and isinstance(role, str) and not (dialect == D.TRL_MESSAGES):
-                out.append(Problem("FT109", f"message {i} ({role}) has no \"content\" key", mp))
+                out.append(Problem("FT109", f"message {i} ({q(role)}) has no \"content\" key", mp))
         else:
             c = m["content"]
             cp = ptr(mp, "content")

@@ -34,8 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from ftlsp import dialects as D
 from ftlsp.fields import ROLE_ALIASES, turns
@@ -58,10 +57,10 @@ _MEMO_MAX_ITEMS = 200_000
 _CACHE_MAX_ITEMS = 1_000_000
 # Roles OpenAI-style chat accepts (others, e.g. Gemini's "model", are not trained on there: "other").
 _OPENAI_ROLES = {r: ROLE_ALIASES[r] for r in ("system", "developer", "user", "assistant", "tool", "function")}
+_POINTERS = [f"/messages/{i}" for i in range(256)]
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     """One message (or field) of an example with its tokens."""
 
     pointer: str  # "/messages/3", "/tools", "/prompt"
@@ -75,21 +74,40 @@ class Part:
         return self.end - self.tokens
 
 
-@dataclass(frozen=True, slots=True)
-class ExampleTokens:
+class ExampleTokens(NamedTuple):
+    """Tokens of one example.
+
+    A plain tuple, cheap to build by the million, to cache and to send between
+    processes: the parts are kept as ``shape`` (pointer, role, pointer, role, ...;
+    shared between examples of the same structure) and ``counts`` (tokens, trained,
+    tokens, trained, ...) and turned into ``Part`` objects only when asked for.
+    """
+
     total: int
     trained: int
-    parts: tuple[Part, ...] = ()
+    shape: tuple = ()
+    counts: tuple = ()
     priming: int = 0
     estimated: bool = False
     encoding: str = ""
 
     @property
+    def parts(self) -> tuple[Part, ...]:
+        out = []
+        end = 0
+        sh, cn = self.shape, self.counts
+        for j in range(0, len(sh), 2):
+            end += cn[j]
+            out.append(Part(sh[j], sh[j + 1], cn[j], cn[j + 1], end))
+        return tuple(out)
+
+    @property
     def by_role(self) -> dict[str, int]:
         """Tokens per role; the values add up to ``total`` (priming under "priming")."""
         out: dict[str, int] = {}
-        for p in self.parts:
-            out[p.role] = out.get(p.role, 0) + p.tokens
+        sh, cn = self.shape, self.counts
+        for j in range(0, len(sh), 2):
+            out[sh[j + 1]] = out.get(sh[j + 1], 0) + cn[j]
         if self.priming:
             out["priming"] = self.priming
         return out
@@ -99,14 +117,17 @@ class ExampleTokens:
         if info.factor == 1.0 and not info.estimated:
             return self
         s = info.scale
-        parts = []
-        prev = 0
-        for p in self.parts:
-            end = s(p.end)
-            parts.append(Part(p.pointer, p.role, end - prev, s(p.trained), end))
-            prev = end
+        counts: list[int] = []
+        prev = end = 0
+        cn = self.counts
+        for j in range(0, len(cn), 2):
+            end += cn[j]
+            e = s(end)
+            counts += (e - prev, s(cn[j + 1]))
+            prev = e
         total = s(self.total)
-        return ExampleTokens(total, min(s(self.trained), total), tuple(parts), total - prev, True, self.encoding)
+        return ExampleTokens(total, min(s(self.trained), total), self.shape, tuple(counts), total - prev, True,
+                             self.encoding)
 
 
 def compact_json(v: Any) -> str:
@@ -123,21 +144,25 @@ class Counter:
         core = getattr(self.enc, "_core_bpe", None)
         self._encode: Callable[[str], list] = getattr(core, "encode_ordinary", None) or self.enc.encode_ordinary
         self._memo: dict[str, int] = {}
+        self._shapes: dict[tuple, tuple] = {}  # interned shapes: examples of one structure share one tuple
         self.cache: dict[tuple, ExampleTokens] = {}
         self._prefilled: tuple | None = None
 
     # -- strings ------------------------------------------------------------------------
 
     def count(self, text: str) -> int:
-        if len(text) <= _MEMO_MAX_LEN:
-            n = self._memo.get(text)
-            if n is None:
-                n = self._count(text)
-                if len(self._memo) >= _MEMO_MAX_ITEMS:
-                    self._memo.clear()
-                self._memo[text] = n
-            return n
-        return self._count(text)
+        if len(text) > _MEMO_MAX_LEN:
+            try:
+                return len(self._encode(text))
+            except UnicodeEncodeError:
+                return self._count(text)
+        n = self._memo.get(text)
+        if n is None:
+            n = self._count(text)
+            if len(self._memo) >= _MEMO_MAX_ITEMS:
+                self._memo.clear()
+            self._memo[text] = n
+        return n
 
     def _count(self, text: str) -> int:
         try:
@@ -180,51 +205,68 @@ class Counter:
 
     def _example(self, data: Any, dialect: str | None) -> ExampleTokens:
         if not isinstance(data, dict):
-            return ExampleTokens(0, 0, (), 0, False, self.encoding)
+            return ExampleTokens(0, 0, (), (), 0, False, self.encoding)
         if dialect in CHAT_DIALECTS and isinstance(data.get("messages"), list):
             return self._chat(data)
         return self._generic(data, dialect)
 
     def _chat(self, data: dict) -> ExampleTokens:
-        parts: list[Part] = []
+        shape: list = []
+        counts: list[int] = []
         total = trained_total = 0
         value = self._value
+        count = self.count
         for key in ("tools", "functions"):
             v = data.get(key)
             if v:
                 n = value(key, v)
                 total += n
-                parts.append(Part("/" + key, "tools", n, 0, total))
+                shape += ("/" + key, "tools")
+                counts += (n, 0)
         system = data.get("system")
         if isinstance(system, str):
-            n = TOKENS_PER_MESSAGE + self.count("system") + self.count(system)
+            n = TOKENS_PER_MESSAGE + count("system") + count(system)
             total += n
-            parts.append(Part("/system", "system", n, 0, total))
+            shape += ("/system", "system")
+            counts += (n, 0)
+        ptrs = _POINTERS
+        roles = _OPENAI_ROLES
         for i, m in enumerate(data["messages"]):
-            if not isinstance(m, dict):
+            if type(m) is not dict:
                 continue
             role = m.get("role")
-            train = role == "assistant" and m.get("weight", 1) != 0
-            n = TOKENS_PER_MESSAGE
-            tr = 0
-            for k, v in m.items():
-                if k == "weight":
-                    continue
-                c = value(k, v)
-                n += c
-                if k == "name":
-                    n += TOKENS_PER_NAME
-                elif train and k != "role":
-                    tr += c
+            content = m.get("content")
+            if len(m) == 2 and type(content) is str and type(role) is str:
+                # The common message, {"role": ..., "content": "..."}, without the generic walk.
+                c = count(content)
+                n = TOKENS_PER_MESSAGE + count(role) + c
+                tr = c if role == "assistant" else 0
+            else:
+                train = role == "assistant" and m.get("weight", 1) != 0
+                n = TOKENS_PER_MESSAGE
+                tr = 0
+                for k, v in m.items():
+                    if k == "weight":
+                        continue
+                    c = value(k, v)
+                    n += c
+                    if k == "name":
+                        n += TOKENS_PER_NAME
+                    elif train and k != "role":
+                        tr += c
             total += n
             trained_total += tr
-            parts.append(Part(f"/messages/{i}", _OPENAI_ROLES.get(role, "other") if type(role) is str else "other",
-                              n, tr, total))
+            shape += (ptrs[i] if i < 256 else f"/messages/{i}",
+                      roles.get(role, "other") if type(role) is str else "other")
+            counts += (n, tr)
         total += REPLY_PRIMING
-        return ExampleTokens(total, trained_total, tuple(parts), REPLY_PRIMING, False, self.encoding)
+        t = tuple(shape)
+        return ExampleTokens(total, trained_total, self._shapes.setdefault(t, t), tuple(counts), REPLY_PRIMING,
+                             False, self.encoding)
 
     def _generic(self, data: dict, dialect: str | None) -> ExampleTokens:
-        parts: list[Part] = []
+        shape: list = []
+        counts: list[int] = []
         total = trained_total = 0
         ts = turns(data, dialect)
         messages = any(t.index >= 0 for t in ts)
@@ -242,36 +284,42 @@ class Counter:
                 n += TOKENS_PER_MESSAGE + self.count(t.role)
             total += n
             trained_total += tr
-            if key == cur_key and parts:  # another text of the same message (parts, tool calls)
-                p = parts[-1]
-                parts[-1] = Part(p.pointer, p.role, p.tokens + n, p.trained + tr, total)
+            if key == cur_key and counts:  # another text of the same message (parts, tool calls)
+                counts[-2] += n
+                counts[-1] += tr
             else:
-                parts.append(Part(key, t.role, n, tr, total))
+                shape += (key, t.role)
+                counts += (n, tr)
             cur_key = key
         priming = REPLY_PRIMING if messages else 0
         total += priming
-        return ExampleTokens(total, trained_total, tuple(parts), priming, False, self.encoding)
+        sh = tuple(shape)
+        return ExampleTokens(total, trained_total, self._shapes.setdefault(sh, sh), tuple(counts), priming, False,
+                             self.encoding)
 
     # -- whole files --------------------------------------------------------------------
 
     def count_records(self, records: list, dialect: str | None, jobs: int | None = None) -> list[ExampleTokens | None]:
         """Counts of many records (None for records that did not parse), filling the cache.
 
-        Large inputs are split over a fork-based process pool: workers inherit the
-        parsed records and the loaded tokenizer, so only index ranges go out and
-        compact tuples come back.
+        Large inputs are shared with forked worker processes: they inherit the parsed
+        records and the loaded tokenizer, so only index ranges go out and flat integer
+        arrays come back, while this process counts its own share meanwhile.
         """
-        todo = [i for i, r in enumerate(records)
-                if r.error is None and (r.content_hash, dialect) not in self.cache]
+        cache = self.cache
+        if len(cache) + len(records) > _CACHE_MAX_ITEMS:
+            cache.clear()
+        keys = [(r.content_hash, dialect) if r.error is None else None for r in records]
+        todo = [i for i, k in enumerate(keys) if k is not None and k not in cache]
         jobs = default_jobs(len(todo)) if jobs is None else jobs
         if jobs > 1 and len(todo) >= 2 * jobs:
-            results = _parallel(self, records, todo, dialect, jobs)
-            for i, et in zip(todo, results):
-                self.cache[(records[i].content_hash, dialect)] = et
-        out: list[ExampleTokens | None] = []
-        for r in records:
-            out.append(None if r.error is not None else self.example(r.data, dialect, r.content_hash))
-        return out
+            for i, et in _parallel(self, records, todo, dialect, jobs):
+                cache[keys[i]] = et
+        else:
+            ex = self._example
+            for i in todo:
+                cache[keys[i]] = ex(records[i].data, dialect)
+        return [None if k is None else cache[k] for k in keys]
 
 
 def _message_pointer(pointer: str) -> str:
@@ -312,41 +360,64 @@ def default_jobs(n_records: int) -> int:
     return min(available_cores(), 8)
 
 
-def _pack(et: ExampleTokens) -> tuple:
-    return (et.total, et.trained, et.priming, tuple((p.pointer, p.role, p.tokens, p.trained) for p in et.parts))
+def _work(span: tuple[int, int]) -> tuple[list[tuple], bytes]:
+    """In a forked worker: count records todo[a:b]; return shapes and one flat int64 array."""
+    from array import array
 
-
-def _unpack(t: tuple, encoding: str) -> ExampleTokens:
-    total, trained, priming, raw = t
-    parts = []
-    end = 0
-    for pointer, role, tokens, tr in raw:
-        end += tokens
-        parts.append(Part(pointer, role, tokens, tr, end))
-    return ExampleTokens(total, trained, tuple(parts), priming, False, encoding)
-
-
-def _work(span: tuple[int, int]) -> list[tuple]:
     counter, records, todo, dialect = _FORK_STATE  # type: ignore[misc]
     ex = counter._example
-    return [_pack(ex(records[i].data, dialect)) for i in todo[span[0]:span[1]]]
+    shapes: dict[tuple, int] = {}
+    flat = array("q")
+    for i in todo[span[0]:span[1]]:
+        et = ex(records[i].data, dialect)
+        k = shapes.setdefault(et.shape, len(shapes))
+        flat.extend((k, et.total, et.trained, et.priming, len(et.counts)))
+        flat.extend(et.counts)
+    return list(shapes), flat.tobytes()
 
 
-def _parallel(counter: Counter, records: list, todo: list[int], dialect: str | None, jobs: int) -> list[ExampleTokens]:
+def _unpack(shapes: list[tuple], raw: bytes, counter: Counter) -> list[ExampleTokens]:
+    from array import array
+
+    flat = array("q")
+    flat.frombytes(raw)
+    interned = [counter._shapes.setdefault(s, s) for s in shapes]
+    enc = counter.encoding
+    out = []
+    j, n = 0, len(flat)
+    while j < n:
+        k, total, trained, priming, m = flat[j:j + 5]
+        out.append(ExampleTokens(total, trained, interned[k], tuple(flat[j + 5:j + 5 + m]), priming, False, enc))
+        j += 5 + m
+    return out
+
+
+def _parallel(counter: Counter, records: list, todo: list[int], dialect: str | None, jobs: int):
+    """(index, counts) for every record of ``todo``, counted by ``jobs`` processes (this one included)."""
     import multiprocessing as mp
 
     global _FORK_STATE
+    n = len(todo)
+    # This process also unpacks the workers' results, so it takes a slightly smaller share.
+    own = int(n / jobs * 0.9)
+    rest = n - own
+    chunks = (jobs - 1) * 3
+    bounds = [(own + rest * k // chunks, own + rest * (k + 1) // chunks) for k in range(chunks)]
     _FORK_STATE = (counter, records, todo, dialect)
     try:
-        n = len(todo)
-        chunks = jobs * 4  # a few chunks per worker evens out uneven record lengths
-        bounds = [(n * k // chunks, n * (k + 1) // chunks) for k in range(chunks)]
-        with mp.get_context("fork").Pool(jobs) as pool:
-            packed = pool.map(_work, bounds, chunksize=1)
+        with mp.get_context("fork").Pool(jobs - 1) as pool:
+            pending = pool.map_async(_work, bounds, chunksize=1)
+            ex = counter._example
+            for i in todo[:own]:
+                yield i, ex(records[i].data, dialect)
+            results = pending.get()
     finally:
         _FORK_STATE = None
-    enc = counter.encoding
-    return [_unpack(t, enc) for chunk in packed for t in chunk]
+    pos = own
+    for shapes, raw in results:
+        for et in _unpack(shapes, raw, counter):
+            yield todo[pos], et
+            pos += 1
 
 
 # -- the API rules, the server and the CLI use -------------------------------------------------

@@ -146,7 +146,7 @@ class Counter:
         self._memo: dict[str, int] = {}
         self._shapes: dict[tuple, tuple] = {}  # interned shapes: examples of one structure share one tuple
         self.cache: dict[tuple, ExampleTokens] = {}
-        self._prefilled: tuple | None = None
+        self._prefilled: int | None = None  # id() of the last document counted in one go
 
     # -- strings ------------------------------------------------------------------------
 
@@ -445,20 +445,28 @@ def example_tokens(data: Any, dialect: str | None, model: str, key: str | None =
 
 
 def counter_for(ctx: "Context") -> tuple[Counter, ModelInfo]:
-    info = model_info(ctx.config.model)
-    return ctx.service("tokens.counter." + info.encoding, lambda: counter(info.encoding)), info
+    """The counter for the context's model (shared through ``ctx.services``) and the model's info."""
+    st = ctx.services.get("tokens.for")
+    if st is None or st[0] is not ctx.config:
+        info = model_info(ctx.config.model)
+        c = ctx.service("tokens.counter." + info.encoding, lambda: counter(info.encoding))
+        st = ctx.services["tokens.for"] = (ctx.config, c, info)
+    return st[1], st[2]
 
 
 def tokens_for(ex: "Example", ctx: "Context") -> ExampleTokens:
     """Tokens of a record as rules see it (counted once per content, shared by every rule)."""
     c, info = counter_for(ctx)
     doc = ctx.document
-    if doc is not None and ctx.progress is None and len(doc.records) >= PARALLEL_MIN_RECORDS:
-        stamp = (id(doc), len(doc.records), ctx.dialect)
-        if c._prefilled != stamp:  # first record of a big file: count the whole file at once, in parallel
-            c._prefilled = stamp
-            c.count_records(doc.records, ctx.dialect)
-    return c.example(ex.data, ctx.dialect, ex.content_hash).scaled(info)
+    if doc is not None and c._prefilled != id(doc) and ctx.progress is None \
+            and len(doc.records) >= PARALLEL_MIN_RECORDS:
+        c._prefilled = id(doc)  # first record of a big file: count the whole file at once, in parallel
+        c.count_records(doc.records, ctx.dialect)
+    rec = ex.record
+    et = c.cache.get((rec.content_hash, ctx.dialect))
+    if et is None:
+        et = c.example(rec.data, ctx.dialect, rec.content_hash)
+    return et if info.factor == 1.0 and not info.estimated else et.scaled(info)
 
 
 def document_tokens(doc: "Document", ctx: "Context") -> list[ExampleTokens]:

@@ -27,6 +27,8 @@ import numpy as np
 from ftlsp.contamination import text as T
 from ftlsp.contamination.refsets import Corpus
 
+CHUNK_TOKENS = 1 << 21
+
 
 @dataclass(frozen=True)
 class NgramParams:
@@ -178,10 +180,20 @@ def scan(index: EvalIndex, train: Corpus, train_groups: Groups | None = None) ->
     is_rep = np.zeros(len(train), dtype=bool)
     is_rep[tg.rep] = True
     hs, gs = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
-    for _, h, it in T.multi_ngram_hashes(tok, index.lengths, only=is_rep):
-        hit = _member(h, index.uniq, index.bitmap)
-        hs.append(h[hit])
-        gs.append(tg.of_item[it[hit]])
+
+    def members(hv):
+        return np.nonzero(_member(hv, index.uniq, index.bitmap))[0]
+
+    # in chunks of texts, so temporaries stay small on large files
+    a = 0
+    while a < len(train):
+        b = int(np.searchsorted(tok.ends, tok.starts[a] + CHUNK_TOKENS, "right"))
+        b = max(b, a + 1)
+        sub = tok.slice(a, b)
+        for _, h, it in T.multi_ngram_hashes(sub, index.lengths, only=is_rep[a:b], prefilter=members):
+            hs.append(h)
+            gs.append(tg.of_item[it + a])
+        a = b
     h = np.concatenate(hs)
     g = np.concatenate(gs)
     h, g = _unique_pairs(h, g)

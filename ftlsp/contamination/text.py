@@ -22,16 +22,26 @@ _TOKEN_CACHE: dict[str, int] = {}
 _MAX_CACHE = 2_000_000
 
 
+_NONWORD = re.compile(r"\W+")
+# ASCII characters outside \w (A-Z a-z 0-9 _) become spaces
+_ASCII_NONWORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
 def normalise(text: str) -> str:
-    """Case, width, whitespace and punctuation removed: the key of 'normalised' matches."""
-    return " ".join(words(text))
+    """Case, width, whitespace and punctuation removed: the key of 'normalised' matches.
+
+    Equal to ``" ".join(words(text))``, in one regex pass (ASCII text skips NFKC).
+    """
+    if not text:
+        return ""
+    if text.isascii():  # the common case, ~5x faster than the regex
+        return " ".join(text.lower().translate(_ASCII_NONWORD).split())
+    t = unicodedata.normalize("NFKC", text).casefold()
+    return _NONWORD.sub(" ", t).strip()
 
 
 def words(text: str) -> list[str]:
-    if not text:
-        return []
-    t = unicodedata.normalize("NFKC", text).casefold()
-    return _WORD.findall(t)
+    return normalise(text).split()
 
 
 def digest(text: str) -> bytes:
@@ -61,12 +71,20 @@ class Tokens:
     @classmethod
     def build(cls, texts: list[str], normalised: bool = False) -> "Tokens":
         """``normalised``: texts are already :func:`normalise` output (words joined by one space)."""
-        lists = [t.split() if normalised else words(t) for t in texts]
-        lens = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+        norms = texts if normalised else [normalise(t) for t in texts]
+        lens = np.fromiter((s.count(" ") + 1 if s else 0 for s in norms), dtype=np.int64, count=len(norms))
         ends = np.cumsum(lens)
         starts = ends - lens
-        flat = [w for x in lists for w in x]
+        flat = " ".join(s for s in norms if s).split(" ")
+        if flat == [""]:
+            flat = []
         return cls(np.array(token_hashes(flat), dtype=np.uint64), starts, ends)
+
+    def slice(self, a: int, b: int) -> "Tokens":
+        """Texts a..b-1 as their own Tokens (a view of the hashes)."""
+        lo = int(self.starts[a]) if a < len(self.starts) else len(self.hashes)
+        hi = int(self.ends[b - 1]) if b > a else lo
+        return Tokens(self.hashes[lo:hi], self.starts[a:b] - lo, self.ends[a:b] - lo)
 
     @property
     def lengths(self) -> np.ndarray:
@@ -86,10 +104,12 @@ def ngram_hashes(tok: Tokens, n: int, only: np.ndarray | None = None) -> tuple[n
     return np.empty(0, np.uint64), np.empty(0, np.int64)
 
 
-def multi_ngram_hashes(tok: Tokens, lengths, only: np.ndarray | None = None):
+def multi_ngram_hashes(tok: Tokens, lengths, only: np.ndarray | None = None, prefilter=None):
     """Yield (n, hashes, text index) for each n in ``lengths``, sharing one rolling pass.
 
     The hash of an n-gram is a polynomial in its token hashes (mod 2^64), salted by n.
+    ``prefilter(hashes) -> positions`` keeps only candidate positions before anything else is
+    materialised (membership tests on huge scans).
     """
     want = sorted(set(int(x) for x in lengths if x > 0))
     H = tok.hashes
@@ -97,18 +117,22 @@ def multi_ngram_hashes(tok: Tokens, lengths, only: np.ndarray | None = None):
     if not want or T == 0:
         return
     doc_of = np.repeat(np.arange(len(tok), dtype=np.int64), tok.lengths)
-    end_of = tok.ends[doc_of]
-    pos = np.arange(T, dtype=np.int64)
+    # tokens left in the text from each position (0 for texts not selected)
+    rem = tok.ends[doc_of] - np.arange(T, dtype=np.int64)
+    if only is not None:
+        rem[~only[doc_of]] = 0
     acc = H.copy()
     with np.errstate(over="ignore"):
         for n in range(1, want[-1] + 1):
             if n > 1:
                 acc = acc[:-1] * _P + H[n - 1:]
-            m = T - n + 1
-            if m <= 0:
+            if len(acc) == 0:
                 return
             if n in want:
-                keep = pos[:m] + n <= end_of[:m]
-                if only is not None:
-                    keep &= only[doc_of[:m]]
-                yield n, acc[keep] ^ (_LEN_SALT * np.uint64(n)), doc_of[:m][keep]
+                salted = acc ^ (_LEN_SALT * np.uint64(n))
+                if prefilter is not None:
+                    idx = prefilter(salted)
+                    idx = idx[rem[idx] >= n]
+                else:
+                    idx = np.nonzero(rem[:len(acc)] >= n)[0]
+                yield n, salted[idx], doc_of[idx]

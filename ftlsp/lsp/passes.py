@@ -50,8 +50,10 @@ class FileState:
     # fast pass
     dialect: str | None = None
     ex_diags: dict[int, tuple] = field(default_factory=dict)  # id(record) -> (record, diags, line0, start0)
-    pending: list | None = None  # records to check; None: all
+    pending: dict | None = None  # id(record) -> record still to check; None: all
+    urgent: list = field(default_factory=list)  # records created by edits: checked first
     doc_diags: list[Diagnostic] = field(default_factory=list)
+    doc_gen: int = -1
     demoted: set[str] = field(default_factory=set)  # slow document rules for this file
     fast_gen: int = -1
     fast_info: dict = field(default_factory=dict)
@@ -62,8 +64,10 @@ class FileState:
     slow_gen: int = -1  # generation the kept slow results were computed at (-1: none yet)
     slow_serial: int = 0  # bumps whenever the kept slow results change
     slow_running: bool = False
+    slow_seconds: float = 0.0  # how long the last completed background pass took
     epoch: int = 0  # bumps on config change: invalidates running slow passes
     closed: bool = False
+    cold_running: bool = False
     # pull bookkeeping
     ready: Any = None  # asyncio.Event: settings resolved
 
@@ -76,7 +80,10 @@ class FileState:
     def reset_fast(self) -> None:
         self.ex_diags.clear()
         self.pending = None
+        self.urgent = []
         self.fast_gen = -1
+        self.doc_gen = -1
+        self.fast_info = {}
         self.demoted.clear()
         self.rule_errors.clear()
 
@@ -89,10 +96,12 @@ class FileState:
             for rec in sp.removed:
                 self.ex_diags.pop(id(rec), None)
             if self.pending is not None:
-                gone = {id(r) for r in sp.removed}
-                if gone:
-                    self.pending = [r for r in self.pending if id(r) not in gone]
-                self.pending.extend(sp.added)
+                for rec in sp.removed:
+                    self.pending.pop(id(rec), None)
+                if self.urgent:
+                    gone = {id(r) for r in sp.removed}
+                    self.urgent = [r for r in self.urgent if id(r) not in gone]
+                self.urgent.extend(sp.added)
         if self.slow_diags:
             self.slow_diags = shift_diagnostics(self.slow_diags, sp)
 
@@ -142,58 +151,87 @@ def make_context(state: FileState, doc: Document, dialect: str | None) -> Contex
     return Context(cfg, doc.path, doc, dialect, state.is_eval, (), state.eval_paths, linter.services)
 
 
-def fast_pass(state: FileState) -> None:
-    """Bring the fast results up to the document's generation."""
+def fast_pass(state: FileState, budget: float | None = None) -> bool:
+    """Bring the fast results up to the document's generation; True when complete.
+
+    With a ``budget`` (seconds) it stops after that long and leaves the rest pending: a cold
+    pass over a big file runs in slices between editor requests. Records created by edits are
+    checked first.
+    """
     live = state.live
-    if state.fast_gen == live.generation and state.pending is not None and not state.pending:
-        return
+    if state.fast_gen == live.generation and not state.urgent and state.pending is not None and not state.pending:
+        return True
     linter = state.linter
     doc = live.doc
     dialect = linter.config.dialect or dialects.detect_file(doc)
     if dialect != state.dialect:
         state.dialect = dialect
-        state.ex_diags.clear()
         state.pending = None
+    if state.pending is None:
+        state.ex_diags.clear()
+        state.urgent = []
+        state.pending = {id(r): r for r in doc.records}
     ctx = make_context(state, doc, dialect)
     rules = [r for r in linter.rules_for(doc.path) if r.applies_to(dialect)]
-    doc_diags: list[Diagnostic] = []
+    if state.doc_gen != live.generation:
+        state.doc_diags = _document_rules(state, rules, doc, ctx)
+        state.doc_gen = live.generation
+    ex_rules = [r for r in rules if isinstance(r, ExampleRule) and not r.slow]
+    deadline = time.perf_counter() + budget if budget is not None else None
+    if state.urgent:
+        urgent, state.urgent = state.urgent, []
+        for rec in urgent:
+            state.pending.pop(id(rec), None)
+            _check(state, linter, ctx, ex_rules, rec, dialect)
+    pending = state.pending
+    done = []
+    for key, rec in pending.items():
+        _check(state, linter, ctx, ex_rules, rec, dialect)
+        done.append(key)
+        if deadline is not None and len(done) % 32 == 0 and time.perf_counter() > deadline:
+            break
+    for key in done:
+        del pending[key]
+    info = ctx.info
+    if info:
+        state.fast_info.update(info)
+    state.fast_gen = live.generation
+    return not pending
+
+
+def _document_rules(state: FileState, rules: list, doc: Document, ctx: Context) -> list[Diagnostic]:
+    linter = state.linter
+    out: list[Diagnostic] = []
     for rule in rules:
         if isinstance(rule, DocumentRule) and not rule.slow and rule.code not in state.demoted:
             t0 = time.perf_counter()
             try:
                 for f in rule.check_document(doc, ctx) or ():
-                    doc_diags.append(linter.resolve(rule, f, doc, None))
+                    out.append(linter.resolve(rule, f, doc, None))
             except Exception:  # a broken rule must not take the editor down
                 _rule_failed(state, rule.code)
-            if time.perf_counter() - t0 > DOC_RULE_BUDGET and len(doc.lines) > 1000:
+            took = time.perf_counter() - t0
+            if took > DOC_RULE_BUDGET and len(doc.lines) > 1000:
                 state.demoted.add(rule.code)
-                log.info("%s took %.0f ms on %s: moved to the background pass", rule.code,
-                         (time.perf_counter() - t0) * 1000, doc.path)
-    ex_rules = [r for r in rules if isinstance(r, ExampleRule) and not r.slow]
-    todo = doc.records if state.pending is None else state.pending
-    if state.pending is None:
-        state.ex_diags.clear()
-    ex_diags = state.ex_diags
-    path = doc.path
-    for rec in todo:
-        ex = Example(rec, path, dialect)
-        try:
-            ds = linter.check_example(ex, ctx, ex_rules)
-        except Exception:
-            ds = []
-            for rule in ex_rules:
-                try:
-                    ds.extend(linter.check_example(ex, ctx, [rule]))
-                except Exception:
-                    _rule_failed(state, rule.code)
-        if ds:
-            ex_diags[id(rec)] = (rec, ds, rec.line, rec.start)
-        else:
-            ex_diags.pop(id(rec), None)
-    state.pending = []
-    state.doc_diags = doc_diags
-    state.fast_info = dict(ctx.info)
-    state.fast_gen = live.generation
+                log.info("%s took %.0f ms on %s: moved to the background pass", rule.code, took * 1000, doc.path)
+    return out
+
+
+def _check(state: FileState, linter: Linter, ctx: Context, ex_rules: list, rec, dialect) -> None:
+    ex = Example(rec, state.live.path, dialect)
+    try:
+        ds = linter.check_example(ex, ctx, ex_rules)
+    except Exception:
+        ds = []
+        for rule in ex_rules:
+            try:
+                ds.extend(linter.check_example(ex, ctx, [rule]))
+            except Exception:
+                _rule_failed(state, rule.code)
+    if ds:
+        state.ex_diags[id(rec)] = (rec, ds, rec.line, rec.start)
+    else:
+        state.ex_diags.pop(id(rec), None)
 
 
 def _rule_failed(state: FileState, code: str) -> None:

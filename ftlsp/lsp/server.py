@@ -17,6 +17,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -37,6 +38,7 @@ from ftlsp.lsp.textdoc import LiveDocument
 log = logging.getLogger("ftlsp.lsp")
 CONFIG_GLOBS = ("**/pyproject.toml", "**/ftlint.toml")
 SETTINGS_TIMEOUT = 3.0
+SLICE = 0.1  # seconds of a cold pass between two looks at the message queue
 
 
 class FtlspProtocol(LanguageServerProtocol):
@@ -172,8 +174,25 @@ class FtlspServer(LanguageServer):
             return
         self.apply_config(state, user)
         state.ready.set()
-        if not self.pull:
-            self.flush(state.live.uri)
+        await self.cold(state)
+
+    async def cold(self, state: FileState) -> None:
+        """A whole fast pass in slices; push clients get the first slice at once, then the rest."""
+        if state.cold_running:
+            return
+        state.cold_running = True
+        try:
+            first = True
+            while not state.closed:
+                done = self.fresh(state, SLICE)
+                if not self.pull and (first or done):
+                    self.publish(state, assemble(state))
+                if done:
+                    break
+                first = False
+                await asyncio.sleep(0)
+        finally:
+            state.cold_running = False
         self.schedule_slow(state, 0.05)
 
     def on_change(self, params: T.DidChangeTextDocumentParams) -> None:
@@ -225,10 +244,14 @@ class FtlspServer(LanguageServer):
         elif self.hybrid:
             self.publish(state, assemble(state, fast=False))
 
-    def fresh(self, state: FileState) -> None:
+    def fresh(self, state: FileState, budget: float | None = SLICE) -> bool:
         if self.check_config(state):
-            self.schedule_slow(state)
-        fast_pass(state)
+            self.after_config_change(state)
+        return fast_pass(state, budget)
+
+    async def complete(self, state: FileState) -> None:
+        while not self.fresh(state) and not state.closed:
+            await asyncio.sleep(0)
 
     def publish(self, state: FileState, diags) -> None:
         live = state.live
@@ -239,9 +262,12 @@ class FtlspServer(LanguageServer):
     def result_id(self, state: FileState) -> str:
         return f"{state.live.generation}.{state.slow_serial}.{state.epoch}.{id(state)}"
 
-    async def diagnostics_for(self, state: FileState):
+    async def diagnostics_for(self, state: FileState, complete: bool = True):
         await state.ready.wait()
-        self.fresh(state)
+        if complete:
+            await self.complete(state)
+        else:
+            self.fresh(state)
         return assemble(state, slow=not self.hybrid)
 
     # -- background pass ----------------------------------------------------------------------
@@ -253,8 +279,8 @@ class FtlspServer(LanguageServer):
             t.cancel()
         if state.closed or state.options is None or not state.options.slow_rules:
             return
-        if delay is None:
-            delay = state.options.debounce_ms / 1000
+        if delay is None:  # a pass that took long waits longer: at most ~1/3 of a core on a huge file
+            delay = max(state.options.debounce_ms / 1000, min(2 * state.slow_seconds, 60.0))
         self._slow_timers[uri] = asyncio.get_running_loop().call_later(delay, self.start_slow, uri)
 
     def start_slow(self, uri: str) -> None:
@@ -265,7 +291,9 @@ class FtlspServer(LanguageServer):
         if state.slow_running:
             self._slow_again.add(uri)  # start again when the running (superseded) pass stops
             return
-        self.fresh(state)  # dialect and demoted rules come from the fast pass
+        if not self.fresh(state):  # dialect and demoted rules come from a complete fast pass
+            self.schedule_slow(state, 0.3)
+            return
         loop = asyncio.get_running_loop()
         if self.worker is None:
             self.worker = SlowWorker()
@@ -316,6 +344,7 @@ class FtlspServer(LanguageServer):
                 self.schedule_slow(state)
             return
         diags, info = result
+        state.slow_seconds = time.monotonic() - job.started
         state.slow_diags = diags
         state.slow_info = info
         state.slow_gen = job.generation
@@ -350,9 +379,9 @@ class FtlspServer(LanguageServer):
         state.slow_info = {}
         state.slow_gen = -1
         state.slow_serial += 1
-        if not self.pull or self.hybrid:
-            self.flush(state.live.uri)
-        self.schedule_slow(state, 0.05)
+        if self.hybrid:
+            self.publish(state, [])  # the old background results no longer apply
+        asyncio.ensure_future(self.cold(state))
 
 
 server = FtlspServer()
@@ -428,7 +457,7 @@ async def hover(ls: FtlspServer, params: T.HoverParams):
     state = ls.files.get(params.text_document.uri)
     if state is None:
         return None
-    diags = await ls.diagnostics_for(state)
+    diags = await ls.diagnostics_for(state, complete=False)
     if ls.hybrid:
         diags = diags + assemble(state, fast=False)
     return features.hover(state, params.position.line, params.position.character, diags)

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ftlsp.content.record import features_of
-from ftlsp.content.shape import Shape, _keys
+from ftlsp.content.shape import Shape, _keys, classify
 from ftlsp.rule import DatasetRule, Finding, Related, Severity
 
 
@@ -56,9 +56,12 @@ class OutputFormatOutlier(DatasetRule):
         self.items: list[tuple] = []
 
     def add(self, ex):
-        f = features_of(ex, self.doc)
-        if f.shape is not None and f.shape.kind != "empty":  # empty outputs are FT105's
-            self.items.append((ex, f.output_pointer, f.shape))
+        outs = features_of(ex, self.doc).outputs
+        if outs:
+            ptr, text = outs[-1]
+            shape = classify(text)
+            if shape.kind != "empty":  # empty outputs are FT105's
+                self.items.append((ex, ptr, shape))
 
     def finish(self, ctx):
         items, o = self.items, self.options

@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ftlsp.content.record import features_of
+from ftlsp.content.record import approx_words, features_of, turns_of
 from ftlsp.rule import DatasetRule, Finding, Severity
 
 
@@ -58,8 +58,8 @@ class OutputLengthOutlier(DatasetRule):
         self.items: list[tuple] = []
 
     def add(self, ex):
-        for ptr, w in features_of(ex, self.doc).output_words:
-            self.items.append((ex, ptr, w))
+        for ptr, text in features_of(ex, self.doc).outputs:
+            self.items.append((ex, ptr, approx_words(text)))
 
     def finish(self, ctx):
         items, o = self.items, self.options
@@ -71,6 +71,9 @@ class OutputLengthOutlier(DatasetRule):
         lmed = _median(logs)
         mad = _median(sorted(abs(x - lmed) for x in logs))
         for ex, ptr, w in items:
+            if med / o.factor < w < med * o.factor:
+                continue
+            w = _exact_words(ex, ptr, w)
             ratio = (w + 1) / (med + 1)
             z = 0.6745 * (math.log1p(w) - lmed) / mad if mad > 0 else math.copysign(math.inf, ratio - 1)
             if ratio >= o.factor and z >= o.z_threshold and w - med >= 20:
@@ -80,6 +83,14 @@ class OutputLengthOutlier(DatasetRule):
             elif ratio <= 1 / o.factor and z <= -o.z_threshold and med >= 10:
                 yield Finding(f"output has {w} word{'s' if w != 1 else ''}, far below the file's median of "
                               f"{med:g}", ptr, example=ex, data={"words": w, "median": med, "ratio": round(ratio, 3)})
+
+
+def _exact_words(ex, ptr: str, approx: int) -> int:
+    """Features count words approximately (at C speed); messages use the exact count."""
+    for t in turns_of(ex):
+        if t.pointer == ptr:
+            return len(t.text.split())
+    return approx
 
 
 def _median(xs: list) -> float:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftlsp.content.record import ScanRuleMixin
-from ftlsp.rule import ExampleRule, Severity
+from ftlsp.content.record import output_texts
+from ftlsp.content.scan import refusals
+from ftlsp.rule import ExampleRule, Finding, Severity
 
 
-class AiRefusalBoilerplate(ScanRuleMixin, ExampleRule):
+class AiRefusalBoilerplate(ExampleRule):
     """A trained answer carries AI-assistant boilerplate: "As an AI language model", "I'm sorry, but I can't".
 
     What: phrases that generated answers leak from the model that wrote them:
@@ -14,8 +15,10 @@ class AiRefusalBoilerplate(ScanRuleMixin, ExampleRule):
     "I cannot assist with that", "as of my last knowledge update", "developed
     by OpenAI", "I don't have personal opinions". Only trained assistant
     turns are checked (a rejected answer in preference data may refuse).
-    Detection is anchored on "AI", "As a(n) ..." and "I ...", so a lowercase
-    "as a language model" without one of them is not reported.
+    Phrases are found case-insensitively, but only in outputs that contain one
+    of the anchors in their usual capitalisation ("AI", "language model",
+    "sorry", "fulfill", "assist with", "cutoff", "opinions", ...): an all-lowercase
+    "as an ai" without another anchor is not reported.
 
     Why: the fine-tuned model learns to refuse, hedge and talk about itself
     where the dataset meant it to answer. Ignore this rule for files where
@@ -34,12 +37,19 @@ class AiRefusalBoilerplate(ScanRuleMixin, ExampleRule):
     name = "ai-refusal-boilerplate"
     summary = "Trained answer contains AI/refusal boilerplate (\"As an AI language model\")"
     default_severity = Severity.WARNING
-    kind = "refusal"
 
     @dataclass(frozen=True)
     class Options:
         allow: tuple = ()
 
-    def message(self, h, t):
-        return (f"AI boilerplate {h.shown!r} in a trained assistant turn: the model learns to refuse or talk "
-                f"about itself; rewrite or drop the answer (ignore FT708 if refusals are intended)")
+    def check(self, ex, ctx):
+        allow = [a.lower() for a in self.options.allow]
+        for ptr, text in output_texts(ex, ctx.document):
+            for m in refusals(text):
+                phrase = m.group()
+                if any(a in phrase.lower() for a in allow):
+                    continue
+                a, b = ex.substring_range(ptr, m.start(), m.end())
+                yield Finding(f"AI boilerplate {phrase!r} in a trained assistant turn: the model learns to refuse or "
+                              f"talk about itself; rewrite or drop the answer (ignore FT708 if refusals are intended)",
+                              ptr, offset=a, end_offset=b, data={"phrase": phrase})

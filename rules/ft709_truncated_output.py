@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftlsp.content.record import outputs, short, turns_of
+from ftlsp.content.record import output_texts, short
 from ftlsp.content.truncation import truncation
 from ftlsp.rule import ExampleRule, Finding, Severity
 
@@ -39,9 +39,9 @@ class TruncatedOutput(ExampleRule):
         min_words: int = 20
 
     def check(self, ex, ctx):
-        for _, t in outputs(turns_of(ex)):
-            why = truncation(t.text, self.options.min_words)
+        for ptr, text in output_texts(ex, ctx.document):
+            why = truncation(text, self.options.min_words)
             if why:
-                end = t.text.rstrip()[-40:]
+                end = text.rstrip()[-40:]
                 yield Finding(f"output looks truncated: {why} (…{short(end, 40)!r}); complete or drop the answer",
-                              t.pointer, data={"reason": why})
+                              ptr, data={"reason": why})

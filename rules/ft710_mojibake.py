@@ -39,7 +39,7 @@ class Mojibake(ExampleRule):
         roles: tuple = ALL_ROLES
 
     def check(self, ex, ctx):
-        rs = scan_of(ex, ctx.document)
+        rs = scan_of(ex)
         if not rs.hits:
             return
         roles = frozenset(self.options.roles)

@@ -15,9 +15,9 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from ftlsp import dialects as D
 from ftlsp import fields
 from ftlsp.content import scan as _scan
-from ftlsp.content.shape import Shape, classify
 from ftlsp.rule import Finding
 
 _lock = threading.Lock()
@@ -36,18 +36,19 @@ def turns_of(ex: Any) -> list[fields.Turn]:
     return ts
 
 
-def scan_of(ex: Any, document: Any = None) -> _scan.RecordScan:
-    """The content scan of a record; with ``document``, also primes the dataset features of the record."""
+def scan_of(ex: Any) -> _scan.RecordScan:
+    """The content scan of a record (empty at once when the raw text has no trigger at all)."""
     global _last_scan
     c = _last_scan
     if c is not None and c[0] is ex.record and c[1] == ex.dialect:
         return c[2]
-    if document is not None:
-        features_of(ex, document)
-    rs = _scan.scan_turns(turns_of(ex))
+    rs = _scan.scan_turns(turns_of(ex)) if not _scan.raw_clean(ex.text) else _EMPTY
     with _lock:
         _last_scan = (ex.record, ex.dialect, rs)
     return rs
+
+
+_EMPTY = _scan.RecordScan([])
 
 
 def outputs(ts: list[fields.Turn]) -> list[tuple[int, fields.Turn]]:
@@ -59,9 +60,7 @@ def outputs(ts: list[fields.Turn]) -> list[tuple[int, fields.Turn]]:
 
 @dataclass(frozen=True, slots=True)
 class Features:
-    output_pointer: str | None  # the last trained output
-    shape: Shape | None
-    output_words: tuple[tuple[str, int], ...]  # (pointer, words) of each trained output
+    outputs: tuple[tuple[str, str], ...]  # (pointer, text) of each trained output
     system: str | None  # the first system prompt
     system_pointer: str | None
     first_pointer: str | None  # the first text of the record (where "no system prompt" is reported)
@@ -70,34 +69,104 @@ class Features:
 _features: "weakref.WeakKeyDictionary[Any, dict[int, tuple[Any, Features]]]" = weakref.WeakKeyDictionary()
 
 
+_last_doc: tuple[Any, dict] | None = None  # (weakref to the document, its features) of the last lookup
+
+
+def _per_doc(document: Any) -> dict | None:
+    global _last_doc
+    last = _last_doc
+    if last is not None and last[0]() is document:
+        return last[1]
+    try:
+        d = _features.setdefault(document, {})
+        ref = weakref.ref(document)
+    except TypeError:
+        return None
+    with _lock:
+        _last_doc = (ref, d)
+    return d
+
+
 def features_of(ex: Any, document: Any = None) -> Features:
-    per_doc = None
-    if document is not None:
-        try:
-            per_doc = _features.setdefault(document, {})
-        except TypeError:
-            per_doc = None
-        if per_doc is not None:
-            hit = per_doc.get(ex.index)
-            if hit is not None and hit[0] is ex.record:
-                return hit[1]
-    ts = turns_of(ex)
-    outs = outputs(ts)
-    last = outs[-1][1] if outs else None
-    sys_turn = next((t for t in ts if t.role == "system"), None)
-    f = Features(last.pointer if last else None, classify(last.text) if last else None,
-                 tuple((t.pointer, len(t.text.split())) for _, t in outs),
-                 sys_turn.text if sys_turn else None, sys_turn.pointer if sys_turn else None,
-                 ts[0].pointer if ts else None)
+    per_doc = _per_doc(document) if document is not None else None
+    if per_doc is not None:
+        hit = per_doc.get(ex.index)
+        if hit is not None and hit[0] is ex.record:
+            return hit[1]
+    fast = _fast_chat(ex.data, ex.dialect)
+    if fast is not None:
+        outs, sys_text, sys_ptr, first = fast
+    else:
+        ts = turns_of(ex)
+        outs = [(t.pointer, t.text) for _, t in outputs(ts)]
+        sys_turn = next((t for t in ts if t.role == "system"), None)
+        sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
+        first = ts[0].pointer if ts else None
+    f = Features(tuple(outs), sys_text, sys_ptr, first)
     if per_doc is not None:
         per_doc[ex.index] = (ex.record, f)
     return f
 
 
+def output_texts(ex: Any, document: Any = None) -> tuple[tuple[str, str], ...]:
+    """(pointer, text) of each trained output of a record (from the per-document features)."""
+    return features_of(ex, document).outputs
+
+
+_MESSAGE_DIALECTS = frozenset({D.OPENAI_CHAT, D.MISTRAL, D.TRL_MESSAGES, D.BEDROCK_CLAUDE})
+_ALIASES = fields.ROLE_ALIASES
+
+
+def _fast_chat(data: Any, dialect: str | None):
+    """``fields.turns`` semantics for the common chat shape, without building Turn objects.
+
+    Applies to the message dialects when every message is an object whose content is a
+    string (or absent) and that has no tool calls; anything else returns None and the
+    caller uses ``fields.turns``. A property test holds the two to the same answers.
+    """
+    if dialect not in _MESSAGE_DIALECTS or not isinstance(data, dict):
+        return None
+    msgs = data.get("messages")
+    if not isinstance(msgs, list):
+        return None
+    outs: list[tuple[str, str]] = []
+    sys_text = sys_ptr = first = None
+    top = data.get("system")
+    if isinstance(top, str):
+        sys_text, sys_ptr, first = top, "/system", "/system"
+    for i, m in enumerate(msgs):
+        if type(m) is not dict:
+            if isinstance(m, dict):
+                return None
+            continue
+        c = m.get("content")
+        if "tool_calls" in m or "function_call" in m or (c is not None and type(c) is not str):
+            return None
+        if c is None:
+            continue
+        r = m.get("role")
+        role = _ALIASES.get(r, "other") if isinstance(r, str) else "other"
+        ptr = f"/messages/{i}/content"
+        if first is None:
+            first = ptr
+        if role == "assistant":
+            if m.get("weight", 1) != 0:
+                outs.append((ptr, c))
+        elif role == "system" and sys_text is None:
+            sys_text, sys_ptr = c, ptr
+    return outs, sys_text, sys_ptr, first
+
+
+def approx_words(s: str) -> int:
+    """About the number of words: spaces and newlines counted at C speed (runs of whitespace count
+    more than once). Good enough for length statistics; messages recount exactly."""
+    return s.count(" ") + s.count("\n") + 1 if s else 0
+
+
 def hit_findings(ex: Any, kind: str, message, roles: Iterable[str] | None = None,
-                 keep=None, document: Any = None) -> Iterable[Finding]:
+                 keep=None) -> Iterable[Finding]:
     """Findings at the exact range of each scan hit of ``kind`` (``message(hit, turn)`` builds the text)."""
-    rs = scan_of(ex, document)
+    rs = scan_of(ex)
     if not rs.hits:
         return
     role_set = frozenset(roles) if roles is not None else None
@@ -137,7 +206,7 @@ def where(t: fields.Turn) -> str:
         return "tool-call arguments"
     if t.role == "other":
         return "a text"
-    return f"{'an' if t.role[0] in 'aeiou' else 'a'} {t.role} turn"
+    return f"{'an' if t.role == 'assistant' else 'a'} {t.role} turn"
 
 
 class ScanRuleMixin:
@@ -162,5 +231,9 @@ class ScanRuleMixin:
         return True
 
     def check(self, ex, ctx):
+        c = _last_scan
+        rs = c[2] if c is not None and c[0] is ex.record and c[1] == ex.dialect else scan_of(ex)
+        if not rs.hits:
+            return ()
         roles = getattr(self.options, "roles", None)  # type: ignore[attr-defined]
-        return list(hit_findings(ex, self.kind, self.message, roles, self.keep, ctx.document))
+        return list(hit_findings(ex, self.kind, self.message, roles, self.keep))

@@ -55,7 +55,7 @@ _PLACEHOLDER = re.compile(
     r"|(?P<mustache>\{\{\s*[A-Za-z_][\w.\-]*\s*\}\})"
     r"|(?P<angle><\s*(?i:insert|your|placeholder|enter)\b[^<>\n\x00]{0,60}>)"
     r"|(?P<todo>\b(?:TODO|FIXME)\b)"
-    r"|(?P<lorem>\b[Ll]orem [Ii]psum\b)"
+    r"|(?P<lorem>\bLorem [Ii]psum\b)"
     r"|(?P<here>\b(?:INSERT|ADD|PUT|PASTE)\b[^.\n\x00]{0,40}?\bHERE\b)")
 _PLACEHOLDER_LABEL = {"bracket": "[...] placeholder", "mustache": "{{...}} template variable",
                       "angle": "<...> placeholder", "todo": "TODO marker", "lorem": "Lorem ipsum filler",
@@ -65,7 +65,7 @@ _TEMPLATE_WORDS = re.compile(r"(?i)\btemplates?\b|\bplaceholders?\b|\bfill[ -]in
                              r"\bhandlebars\b|\bmustache\b|\bliquid\b")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.S)
 
-# -- refusal and AI boilerplate (trained assistant turns) ----------------------------------------
+# -- refusal and AI boilerplate (trained assistant outputs; FT708 runs it on outputs only) -------
 
 _REFUSAL = re.compile(
     r"(?i)\bas an? (?:ai|artificial intelligence)(?: language model| model| assistant| chatbot|,)"
@@ -141,7 +141,7 @@ _KEYWORD_SECRET = re.compile(
     r"(?P<value>[A-Za-z0-9+/_\-.=~]{16,})")
 _DUMMY = re.compile(r"(?i)example|x{4,}|your|dummy|sample|placeholder|\*{3,}|\.\.\.|(.)\1{5,}|"
                     r"0123456789|1234567890|abcdefgh")
-# Generic candidates below this are dropped here; FT717's entropy_threshold (default 3.5) decides the rest.
+# Generic candidates below this are dropped here; FT713's entropy_threshold (default 3.5) decides the rest.
 GENERIC_ENTROPY_FLOOR = 3.0
 
 
@@ -289,74 +289,93 @@ def _short(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 3] + "..."
 
 
-# -- the one pass ----------------------------------------------------------------------------------------
+# -- the gate ------------------------------------------------------------------------------------------
 #
-# A gate regex over all texts of a record (joined by NUL) whose every alternative starts with a
-# literal character that is rare in prose, so ``re`` skips clean text at C speed (one pass, no
-# IGNORECASE, no branch starting with a common lowercase letter). Each gate hit marks which
-# detectors must run on which turn; the detectors run only there.
+# Most records contain nothing to report, so the first question is cheap: does the text contain a
+# trigger at all? Each trigger is a substring test (``in``, memchr speed), a regex with a single
+# literal first character (which ``re`` finds with a fast search), or a test on the UTF-8 bytes
+# after one ``bytes.translate`` (digits -> "0", letters -> "a", separators -> "."). A regex whose
+# first character is a class ("[0-9]...") or an alternation of literals makes ``re`` test a
+# character set at every position, ~10x slower: none is used here. Each trigger is a substring
+# of what its detector matches, so a text without triggers has no hits; triggers survive JSON
+# encoding (letters, digits and these separators are never escaped), so the raw text of a record
+# without triggers (and without \u escapes that could hide one) is clean and is not even split
+# into turns.
 
-_DIGIT_TAIL = r"(?:[\d .()/:\-]{5,}\d|[A-Za-z_])"  # a long digit run (numbers) or digit+letter (tokens)
-_GATE_BRANCHES = (
-    [re.escape(d) + _DIGIT_TAIL for d in "0123456789"]
-    + ["@", r"\[", r"\{\{", "<", "TODO", "FIXME", "Lorem", "HERE", "\ufffd", "-----BEGIN",
-       r"A(?:I\b|s an? (?:artificial|(?:large )?language model)|s of my)",
-       r"I(?: am|'m|’m) (?:sorry|just an?|only an?|an? |unable|not able)|I can(?:not|'t|’t) "
-       r"(?:fulfill|comply|assist|help)|I do(?: not|n't|n’t) have"]
-    + [re.escape(chr(c)) + _C for c in range(0xC2, 0xF5)])
-_GATE = re.compile("|".join(_GATE_BRANCHES))
-_PLACEHOLDER_FIRST = frozenset("[{<TFLH")
-_LEADS = frozenset(chr(c) for c in range(0xC2, 0xF5))
-NUM, TOK, AT, PH, REF, BAD, MOJI, PEM = 1, 2, 4, 8, 16, 32, 64, 128
+NUM, TOK, AT, PH, BAD, MOJI, PEM, ESC = 1, 2, 4, 8, 32, 64, 128, 256
+
+_TABLE = bytearray(range(256))
+for _ch in b"0123456789":
+    _TABLE[_ch] = ord("0")
+for _ch in b"abcdefghijklmnopqrstuvwxyz_":
+    _TABLE[_ch] = ord("a")
+for _ch in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+    _TABLE[_ch] = ord("A")
+for _ch in b" .()/:-":
+    _TABLE[_ch] = ord(".")
+_TABLE = bytes(_TABLE)
+# After translation: "[Your" -> "[Aaaa", "{{ x }}" -> "{{.a.}}", "TODO"/"FIXME"/"HERE"/"BEGIN" -> "AAAA".
+# One regex per first character: a single literal prefix is found with a fast scan, where ``in``
+# slows down on needles ending in a common byte ("a", ".").
+_PH_BYTES = tuple(re.compile(p).search for p in (rb"\[[aA.]", rb"<[aA.]", rb"\{\{", rb"AAAA"))
+_LOREM = re.compile("Lorem ipsum")
+_NUM_RUN = re.compile(rb"0[0.]{5,}0")  # seven+ characters of digits and separators: phone, card, IBAN, IP
+_TOK_BYTES = re.compile(rb"0[aA]")  # a digit then a letter: tokens, keys, IBANs written solid
+# A Latin-1 lead (U+00C2-U+00F4: bytes C3 82-B4) followed by a continuation character as cp1252.
+_MOJI_BYTES = re.compile(rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|"
+                         rb"\xcb[\x86\x9c]|\xe2(?:\x80[\x93\x94\x98-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\x82\xac|\x84\xa2))")
+# JSON escapes that could hide a trigger: \u00c0-\u00ff (mojibake leads), \ufffd, \u003c (<), \/.
+_ESCAPE_GATE = re.compile(r"\\(?:u00[c-fC-F]|u[fF]{3}[dD]|u003[cC]|/)")
+# Anchors for refusals (case-sensitive, in the usual capitalisation): "As an AI", "OpenAI", "I'm sorry",
+# "I cannot fulfill", "knowledge cutoff", "As of my last update", "personal opinions".
+REFUSAL_ANCHORS = ("AI", "language model", "orry", "fulfill", "comply", "assist with", "help with", "cutoff",
+                   "cut-off", "of my", "opinions", "feelings", "emotions", "beliefs")
+
+
+def triggers(text: str, raw: bool = False) -> int:
+    """Which detectors may find something in ``text`` (0: certainly nothing)."""
+    f = AT if "@" in text else 0
+    if text.isascii():
+        b = text.encode("ascii")
+    else:
+        if "\ufffd" in text:
+            f |= BAD
+        b = text.encode("utf-8", "surrogatepass")
+        if _MOJI_BYTES.search(b):
+            f |= MOJI
+    bt = b.translate(_TABLE)
+    for search in _PH_BYTES:
+        if search(bt):
+            f |= PH | PEM
+            break
+    else:
+        if _LOREM.search(text):
+            f |= PH
+    if _TOK_BYTES.search(bt):
+        f |= TOK
+    if _NUM_RUN.search(bt):
+        f |= NUM
+    if raw and "\\" in text and _ESCAPE_GATE.search(text):
+        f |= ESC
+    return f
+
+
+def raw_clean(record_text: str) -> bool:
+    """True when no string of the record can contain anything the scan reports."""
+    return triggers(record_text, raw=True) == 0
 
 
 def scan_turns(turns: list[fields.Turn]) -> RecordScan:
     rs = RecordScan(turns)
-    if not turns:
-        return rs
-    texts = [t.text for t in turns]
-    flags = [0] * len(turns)
-    if len(turns) == 1:
-        starts = [0]
-        joined = texts[0]
-    else:
-        starts, pos = [], 0
-        for s in texts:
-            starts.append(pos)
-            pos += len(s) + 1
-        joined = "\x00".join(texts)
-    i = 0
-    for m in _GATE.finditer(joined):
-        a = m.start()
-        while i + 1 < len(starts) and starts[i + 1] <= a:
-            i += 1
-        c = joined[a]
-        if "0" <= c <= "9":
-            flags[i] |= TOK if m.end() - a == 2 and not joined[a + 1].isdigit() and joined[a + 1] not in " .()/:-" else NUM
-        elif c == "@":
-            flags[i] |= AT
-        elif c in _PLACEHOLDER_FIRST:
-            flags[i] |= PH
-        elif c in "AI":
-            flags[i] |= REF
-        elif c == "\ufffd":
-            flags[i] |= BAD
-        elif c == "-":
-            flags[i] |= PEM
-        elif c in _LEADS:
-            flags[i] |= MOJI
     out = rs.hits
-    for i, f in enumerate(flags):
+    for i, t in enumerate(turns):
+        s = t.text
+        f = triggers(s) if s else 0
         if not f:
             continue
-        t = turns[i]
-        s = t.text
         if f & PH:
             skip = t.role == "assistant" and _mentions_template(turns)
             _placeholders(s, i, skip, out)
-        if f & REF and t.trained:
-            for m in _REFUSAL.finditer(s):
-                out.append(Hit("refusal", i, m.start(), m.end(), m.group(), m.group(), "AI boilerplate"))
         if f & BAD:
             for m in _FFFD.finditer(s):
                 out.append(Hit("replacement", i, m.start(), m.end(), m.group(), m.group(), "U+FFFD"))
@@ -370,6 +389,16 @@ def scan_turns(turns: list[fields.Turn]) -> RecordScan:
 
 
 _FFFD = re.compile("\ufffd+")
+
+
+def refusals(text: str) -> list[re.Match]:
+    """AI/refusal boilerplate in one output (cheap anchor test first)."""
+    for w in REFUSAL_ANCHORS:
+        if w in text:
+            break
+    else:
+        return []
+    return list(_REFUSAL.finditer(text))
 
 
 def _mentions_template(turns: list[fields.Turn]) -> bool:

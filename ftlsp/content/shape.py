@@ -41,7 +41,7 @@ def _keys(keys: tuple[str, ...]) -> str:
 
 
 def classify(text: str, label_max_words: int = 3, label_max_chars: int = 40) -> Shape:
-    s = text.strip()
+    s = text.strip() if text[:1].isspace() or text[-1:].isspace() else text
     if not s:
         return Shape("empty")
     c = s[0]
@@ -54,14 +54,15 @@ def classify(text: str, label_max_words: int = 3, label_max_chars: int = 40) -> 
             return Shape("json-object", tuple(sorted(v)))
         if isinstance(v, list):
             return Shape("json-array")
-    if s.startswith("```"):
+    if c == "`" and s.startswith("```"):
         m = _FENCE.match(s)
         return Shape("fenced", tag=(m.group(1) if m else s[3:].split("\n", 1)[0].strip()).lower())
+    if len(s) <= label_max_chars and "\n" not in s:
+        if len(s.split()) <= label_max_words and s[-1] not in ".!?":
+            return Shape("label")
+        return Shape("prose")
     if "\n" in s:
         lines = [ln for ln in s.split("\n") if ln.strip()]
         if len(lines) >= 2 and sum(1 for ln in lines if _BULLET.match(ln)) >= 0.8 * len(lines):
             return Shape("list")
-        return Shape("prose")
-    if len(s) <= label_max_chars and len(s.split()) <= label_max_words and s[-1] not in ".!?":
-        return Shape("label")
     return Shape("prose")

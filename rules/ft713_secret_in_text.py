@@ -33,7 +33,7 @@ class SecretInText(ScanRuleMixin, ExampleRule):
         {"messages": [{"role": "user", "content": "Why does this fail? client = OpenAI(api_key=os.environ['OPENAI_API_KEY'])"}, {"role": "assistant", "content": "Check the model name."}]}
     """
 
-    code = "FT717"
+    code = "FT713"
     name = "secret-in-text"
     summary = "Text contains an API key, token or private key"
     default_severity = Severity.ERROR

@@ -10,12 +10,14 @@ the eval side, so scores (coverage of the eval item) are the same both ways.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from ftlsp.contamination import refsets as R
+from ftlsp.contamination import text as T
 from ftlsp.contamination.ngram import EvalIndex, Groups, NgramParams, Overlap, scan
 from ftlsp.contamination.refsets import Corpus, Item
 from ftlsp.rule import Finding, Related
@@ -190,6 +192,16 @@ class Analysis:
         keep = cov >= min_coverage
         if sims is not None:
             keep |= sims >= min_similarity
+        # a short eval item (fewer than n words) must fill a whole sentence or line of the training
+        # text: "Are vampires real?" in "Q: Are vampires real?\nA: ..." is a copy, the MMLU
+        # question "The coronary arteries" inside "... the ostium of the coronary arteries." is not
+        lens = index.corpus.tokens().lengths
+        short = np.nonzero(keep & (lens[index.groups.rep[ov.eval_group]] < params.n))[0]
+        for k in short:
+            e_raw = ev.items[index.groups.rep[ov.eval_group[k]]].prompt
+            t_raw = tr.items[ov.train_groups.rep[ov.train_group[k]]].prompt
+            if not fills_segment(e_raw, t_raw):
+                keep[k] = False
         # an eval item already copied verbatim is FT501's; its near-copies would only add noise
         exact_eval = self._exact_eval_groups(index)
         keep &= ~np.isin(ov.eval_group, exact_eval)
@@ -270,6 +282,21 @@ def exact_matches(current: Corpus, other: Corpus, min_output_tokens: int = 8, ma
             exact = any(other.items[j].response.strip() == it.response.strip() for j in hits)
             found.append(Match(i, [other.items[j] for j in hits], "exact" if exact else "normalised", "output", 1.0))
     return found
+
+
+_SEP = " \u01c2sep\u01c2 "  # a word-character token marking sentence and line ends
+_DELIM = re.compile(r"[.?!:;]+(?=\s|$)|\n")
+
+
+def fills_segment(short: str, text: str) -> bool:
+    """``short`` (normalised) equals a run of whole sentences or lines of ``text``."""
+    toks = T.words(short)
+    if not toks:
+        return False
+    seg = T.normalise(_DELIM.sub(_SEP, text))
+    sep = T.normalise(_SEP)
+    pat = rf"(?:^|{sep} )" + r" (?:{0} )?".format(sep).join(re.escape(t) for t in toks) + rf"(?: {sep}|$)"
+    return re.search(pat, seg) is not None
 
 
 def analysis(ctx: "Context", examples: list["Example"]) -> Analysis:

@@ -18,6 +18,8 @@ class OutputFormatOutlier(DatasetRule):
     ``min_examples``), every output of another shape is reported: prose among
     JSON objects, a JSON object wrapped in a ```json fence, an object with a
     missing or extra key, a sentence among one-word labels. No schema needed.
+    Files whose dominant shape is prose are not checked: free-form answers
+    legitimately mix lists, code blocks and short replies.
 
     Why: teams fine-tune for a consistent format; the 3% of outputs that break
     it teach the model that the format is optional.
@@ -70,6 +72,8 @@ class OutputFormatOutlier(DatasetRule):
             return
         kinds = Counter(s.kind for _, _, s in items)
         top, c = kinds.most_common(1)[0]
+        if top == "prose":
+            return  # prose answers vary in shape legitimately (a list here, a code block there)
         group = [it for it in items if it[2].kind == top]
         detail, sub_c, sub_key = _sub_dominant(top, group, o.threshold)
         usual = detail or Shape(top).describe()

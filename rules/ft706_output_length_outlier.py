@@ -14,7 +14,7 @@ class OutputLengthOutlier(DatasetRule):
     spread (median absolute deviation of log lengths). An output at least
     ``factor`` times longer (or shorter) than the median and more than
     ``z_threshold`` robust deviations away is reported. Short outliers need a
-    median of at least 10 words; long ones at least 20 words above it.
+    median of at least 20 words; long ones at least 20 words above it.
     FT205 reports whole examples by tokens; this rule looks at the answers
     a length-consistent fine-tune learns from.
 
@@ -80,7 +80,7 @@ class OutputLengthOutlier(DatasetRule):
                 yield Finding(f"output has {w} words, {ratio:.1f}x the file's median of {med:g}: an outlier for a "
                               f"length-consistent dataset", ptr, example=ex,
                               data={"words": w, "median": med, "ratio": round(ratio, 2)})
-            elif ratio <= 1 / o.factor and z <= -o.z_threshold and med >= 10:
+            elif ratio <= 1 / o.factor and z <= -o.z_threshold and med >= 20:
                 yield Finding(f"output has {w} word{'s' if w != 1 else ''}, far below the file's median of "
                               f"{med:g}", ptr, example=ex, data={"words": w, "median": med, "ratio": round(ratio, 3)})
 

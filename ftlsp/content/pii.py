@@ -81,13 +81,20 @@ def iban_ok(compact: str) -> bool:
     return num % 97 == 1
 
 
+# Public DNS resolvers: infrastructure everyone quotes, not anybody's address.
+PUBLIC_RESOLVERS = frozenset({"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112",
+                              "208.67.222.222", "208.67.220.220", "2001:4860:4860::8888", "2001:4860:4860::8844",
+                              "2606:4700:4700::1111", "2606:4700:4700::1001"})
+
+
 def ip_global(text: str) -> bool:
-    """A public address: private, loopback, link-local and documentation ranges are not personal data."""
+    """A public address: private, loopback, link-local, documentation ranges and public resolvers are not
+    personal data."""
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:
         return False
-    return ip.is_global and not ip.is_multicast
+    return ip.is_global and not ip.is_multicast and str(ip) not in PUBLIC_RESOLVERS
 
 
 def entropy(s: str) -> float:

@@ -51,7 +51,7 @@ _BRACKET_WORDS = (
     r"company|date|address|phone(?: number)?|e-?mail(?: address)?|link|url|amount|city|product|recipient|"
     r"sender|customer|client")
 _PLACEHOLDER = re.compile(
-    r"(?P<bracket>\[\s*(?i:" + _BRACKET_WORDS + r")\b[^\]\n\x00]{0,60}\](?!\())"
+    r"(?P<bracket>\[\s*(?i:" + _BRACKET_WORDS + r")\b[\w\s'’/,.&-]{0,60}\](?!\())"
     r"|(?P<mustache>\{\{\s*[A-Za-z_][\w.\-]*\s*\}\})"
     r"|(?P<angle><\s*(?i:insert|your|placeholder|enter)\b[^<>\n\x00]{0,60}>)"
     r"|(?P<todo>\b(?:TODO|FIXME)\b)"
@@ -61,8 +61,7 @@ _PLACEHOLDER_LABEL = {"bracket": "[...] placeholder", "mustache": "{{...}} templ
                       "angle": "<...> placeholder", "todo": "TODO marker", "lorem": "Lorem ipsum filler",
                       "here": "INSERT ... HERE placeholder"}
 # A prompt that asks for a template makes bracketed placeholders the right answer.
-_TEMPLATE_WORDS = re.compile(r"(?i)\btemplates?\b|\bplaceholders?\b|\bfill[ -]in\b|\bmail merge\b|\bjinja|"
-                             r"\bhandlebars\b|\bmustache\b|\bliquid\b")
+_TEMPLATE_WORDS = re.compile(r"(?i)\btemplates?\b|\bplaceholders?\b|\bfill[ -]in[ -]the[ -]blanks?\b|\bmail merge\b")
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.S)
 
 # -- refusal and AI boilerplate (trained assistant outputs; FT708 runs it on outputs only) -------
@@ -115,6 +114,8 @@ _CARD = re.compile(r"(?<![\d.,\-])\d(?:[ \-]?\d){12,18}(?!\d|[.,]\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _IPV4 = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:])(?=[0-9A-Fa-f]*:[0-9A-Fa-f]*:)[0-9A-Fa-f:]{2,39}(?![\w:])")
+_GROUP_BEFORE = re.compile(r"\d[ \-]$")
+_GROUP_AFTER = re.compile(r"[ \-]\d")
 _VERSIONISH = re.compile(r"(?i)\b(?:version|release|build|ver\.?|v)\s*$")
 
 # -- secrets -------------------------------------------------------------------------------------------
@@ -147,14 +148,19 @@ GENERIC_ENTROPY_FLOOR = 3.0
 
 # -- scanning -------------------------------------------------------------------------------------------
 
+_QUOTES = frozenset("\"'“‘«`")
+
+
 def _in_code(spans: list[tuple[int, int]], start: int) -> bool:
     return any(a <= start < b for a, b in spans)
 
 
-def _placeholders(s: str, i: int, skip_brackets: bool, out: list[Hit]) -> None:
+def _placeholders(s: str, i: int, skip_brackets: bool, out: list[Hit], trained: bool = True) -> None:
     code: list[tuple[int, int]] | None = None
     for m in _PLACEHOLDER.finditer(s):
         kind = m.lastgroup or "bracket"
+        if kind == "lorem" and (not trained or s[max(0, m.start() - 1):m.start()] in _QUOTES):
+            continue  # Lorem ipsum as the input of a task, or quoted: data, not filler
         if code is None:
             code = [(c.start(), c.end()) for c in _CODE.finditer(s)] if "`" in s else []
         if _in_code(code, m.start()):
@@ -204,6 +210,9 @@ def _pii(s: str, i: int, out: list[Hit], f: int) -> None:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             v = m.group()
+            a, b = m.span()
+            if _GROUP_BEFORE.search(s, max(0, a - 2), a) or _GROUP_AFTER.match(s, b):
+                continue  # a few groups of a longer number (an account, a card written oddly)
             if _phone_ok(v):
                 out.append(Hit("phone", i, m.start(), m.end(), v, pii.mask_digits(v, 2), "phone number"))
         for m in _IPV4.finditer(s):
@@ -375,7 +384,7 @@ def scan_turns(turns: list[fields.Turn]) -> RecordScan:
             continue
         if f & PH:
             skip = t.role == "assistant" and _mentions_template(turns)
-            _placeholders(s, i, skip, out)
+            _placeholders(s, i, skip, out, t.trained)
         if f & BAD:
             for m in _FFFD.finditer(s):
                 out.append(Hit("replacement", i, m.start(), m.end(), m.group(), m.group(), "U+FFFD"))

@@ -231,6 +231,11 @@ class Document:
     def ends_with_newline(self) -> bool:
         return self.text.endswith("\n")
 
+    @property
+    def length(self) -> int:
+        """``len(text)``; the editor's document answers without building its text (see ftlsp.lsp.textdoc)."""
+        return len(self.text)
+
 
 def _decode_lenient(raw: bytes) -> tuple[str, dict[int, int]]:
     """Decode line by line; undecodable bytes become U+FFFD and are remembered per line."""

@@ -34,6 +34,6 @@ class BlankLine(DocumentRule):
         for ln in doc.lines:
             if ln.kind == "blank":
                 end = ln.start + len(ln.text) + (2 if ln.crlf else 1)
-                fix = Fix("Delete this blank line", (Edit(ln.start, min(end, len(doc.text)), ""),))
+                fix = Fix("Delete this blank line", (Edit(ln.start, min(end, doc.length), ""),))
                 what = "blank line" if not ln.text else f"whitespace-only line ({len(ln.text)} chars)"
                 yield Finding(f"{what}: JSONL needs a record on every line", line=ln.number, fix=fix)

@@ -30,7 +30,7 @@ class CommentLine(DocumentRule):
         for ln in doc.lines:
             if ln.kind == "comment":
                 end = ln.start + len(ln.text) + (2 if ln.crlf else 1)
-                fix = Fix("Delete this comment line", (Edit(ln.start, min(end, len(doc.text)), ""),), safe=False)
+                fix = Fix("Delete this comment line", (Edit(ln.start, min(end, doc.length), ""),), safe=False)
                 shown = ln.text.strip()
                 shown = shown if len(shown) <= 60 else shown[:57] + "..."
                 yield Finding(f"comment line {shown!r}: JSON has no comments", line=ln.number, fix=fix)

@@ -26,7 +26,7 @@ class MissingFinalNewline(DocumentRule):
     fixable = True
 
     def check_document(self, doc, ctx):
-        if doc.text and not doc.text.endswith("\n") and not doc.is_array:
+        if doc.lines and not doc.ends_with_newline and not doc.is_array:  # no doc.text: the editor builds it lazily
             last = doc.lines[-1]
             yield Finding("no newline at end of file", line=last.number, col=len(last.text),
                           fix=Fix("Add a final newline", (Edit(len(doc.text), len(doc.text), "\n"),)))

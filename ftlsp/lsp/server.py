@@ -158,6 +158,7 @@ class FtlspServer(LanguageServer):
     # -- documents ---------------------------------------------------------------------------
 
     def on_open(self, params: T.DidOpenTextDocumentParams) -> None:
+        t0 = time.perf_counter()
         td = params.text_document
         old = self.files.pop(td.uri, None)
         if old is not None:
@@ -166,14 +167,19 @@ class FtlspServer(LanguageServer):
         state = FileState(LiveDocument(td.uri, path, td.text, td.version))
         state.ready = asyncio.Event()
         self.files[td.uri] = state
+        log.info("parsed %s in %.0f ms", path, (time.perf_counter() - t0) * 1000)
         asyncio.ensure_future(self._open(state))
 
     async def _open(self, state: FileState) -> None:
+        t0 = time.perf_counter()
         user = await self.load_settings(state)
         if state.closed:
             return
+        t1 = time.perf_counter()
         self.apply_config(state, user)
         state.ready.set()
+        log.info("open %s: %d lines; settings %.0f ms, config %.0f ms", state.live.path, len(state.live.doc.lines),
+                 (t1 - t0) * 1000, (time.perf_counter() - t1) * 1000)
         await self.cold(state)
 
     async def cold(self, state: FileState) -> None:
@@ -184,9 +190,14 @@ class FtlspServer(LanguageServer):
         try:
             first = True
             while not state.closed:
+                t0 = time.perf_counter()
                 done = self.fresh(state, SLICE)
+                t1 = time.perf_counter()
                 if not self.pull and (first or done):
                     self.publish(state, assemble(state))
+                if first or done:
+                    log.info("cold pass slice: %.0f ms, publish %.0f ms, %d records left", (t1 - t0) * 1000,
+                             (time.perf_counter() - t1) * 1000, len(state.pending or ()))
                 if done:
                     break
                 first = False

@@ -105,7 +105,7 @@ class LiveDocument:
         if line < 0:
             return 0
         if line >= len(d.lines):
-            return d.length()
+            return d.length
         ln = d.lines[line]
         return ln.start + utf16_to_cp(ln.text, character)
 
@@ -114,7 +114,7 @@ class LiveDocument:
         d = self.doc
         if not d.lines:
             return 0, 0
-        total = d.length()
+        total = d.length
         offset = max(0, min(offset, total))
         line = d.line_of(offset)
         ln = d.lines[line]
@@ -138,7 +138,7 @@ class LiveDocument:
         old = self.doc
         self.doc = LiveDoc.from_text(self.path, text)
         self.generation += 1
-        return Splice(0, old.length(), self.doc.length(), 0, max(len(old.lines) - 1, 0),
+        return Splice(0, old.length, self.doc.length, 0, max(len(old.lines) - 1, 0),
                       len(self.doc.lines), list(old.records), list(self.doc.records), full=True)
 
     def apply(self, start: tuple[int, int], end: tuple[int, int], new_text: str) -> Splice:
@@ -190,7 +190,8 @@ class LiveDoc(Document):
     def ends_with_newline(self) -> bool:
         return bool(self.lines) and self._final_nl
 
-    def length(self) -> int:
+    @property
+    def length(self) -> int:  # type: ignore[override]
         if self._text is not None:
             return len(self._text)
         if not self.lines:

@@ -14,7 +14,9 @@ class EvalNgramOverlap(DatasetRule):
     all-or-nothing. Each eval input (eval files and benchmarks) is cut into
     word 13-grams after normalising case and punctuation; an eval input shorter
     than 13 words counts as one n-gram of its own length, so a short benchmark
-    question copied into a longer prompt is found too. A training input is
+    question copied into a longer prompt is found too; it must then fill a
+    whole sentence or line of the training text ("Are vampires real?" in
+    "Q: Are vampires real?\\nA: ..."), not a fragment of one. A training input is
     reported when it holds at least ``min-coverage`` of an eval input's
     n-grams, or when it shares at least one n-gram and the two texts are at
     least ``min-similarity`` alike (rapidfuzz ratio: edited copies with names
@@ -92,9 +94,10 @@ def _template(a, m) -> str:
     x = m.extra
     if "similarity" in x:
         how = f"is {x['similarity']:.0%} similar to"
-    else:
-        how = f"contains {x['coverage']:.0%} of the {x['n']}-grams ({x['shared_ngrams']}/{x['eval_ngrams']}) of"
+        if a.is_eval:
+            return f"this eval input {{quote}} {how} {{kind}} {{where}}{{more}}"
+        return f"input {{quote}} {how} {{kind}} {{where}}{{more}}"
+    share = f"{x['coverage']:.0%} of the {x['n']}-grams ({x['shared_ngrams']}/{x['eval_ngrams']})"
     if a.is_eval:
-        return f"this eval input {{quote}} overlaps {{kind}} {{where}}{{more}}: training input {how.replace('contains', 'holds')} it" \
-            if "similarity" not in x else f"this eval input {{quote}} {how} {{kind}} {{where}}{{more}}"
-    return f"input {{quote}} {how} {{kind}} {{where}}{{more}}"
+        return f"{share} of this eval input {{quote}} appear in {{kind}} {{where}}{{more}}"
+    return f"input {{quote}} contains {share} of {{kind}} {{where}}{{more}}"

@@ -184,6 +184,20 @@ def test_ft502_short_eval_question_contained(tmp_path):
     assert [(d.line, d.data["benchmark"]) for d in tr] == [(0, "TQA")]
 
 
+@pytest.mark.parametrize("short,text,ok", [
+    ("Are vampires real?", "Q: Are vampires real?\nA: No.\nTrue:", True),
+    ("Can pigs fly?", "Please answer: can pigs fly? Thanks", True),
+    ("Mr. Smith went where?", "Hi. Mr. Smith went where? ok", True),
+    ("The coronary arteries", "calcification at the ostium of the coronary arteries.", False),
+    ("Crohn's disease:", "findings consistent with Crohn's disease.,PLAN", False),
+    ("pigs fly", "Can pigs fly?", False),
+])
+def test_short_items_must_fill_a_sentence(short, text, ok):
+    from ftlsp.contamination.check import fills_segment
+
+    assert fills_segment(short, text) is ok
+
+
 def test_ft502_boilerplate_template_does_not_flood(tmp_path):
     template = ("You are a helpful assistant for the customer support team of an online shoe store, "
                 "answer politely and briefly. Customer message: ")

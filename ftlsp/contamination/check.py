@@ -66,7 +66,17 @@ def reference_corpus(ctx: "Context", eval_peers: bool = False) -> Corpus:
                 continue
             parts.append(R.load_source(p, benchmark=True, fields=R.benchmark_fields(spec), config=ctx.config,
                                        memo=memo, name=spec.get("name")))
-    return Corpus.join("reference", parts) if parts else Corpus("reference", [])
+    if not parts:
+        return Corpus("reference", [])
+    # the same parts give the same joined object, so indexes built on it are reused (editor re-runs)
+    joined = ctx.service("ft5.joined", dict)
+    key = tuple(id(p) for p in parts)
+    got = joined.get(key)
+    if got is None or any(a is not b for a, b in zip(got[0], parts)):
+        if len(joined) > 8:
+            joined.clear()
+        got = joined[key] = (parts, Corpus.join("reference", parts))
+    return got[1]
 
 
 class Analysis:

@@ -40,7 +40,7 @@ def score(a: str, b: str, cutoff: float = 0.0, same_numbers: bool = True) -> flo
     return max(fuzz.ratio(a, b, score_cutoff=c), fuzz.token_sort_ratio(a, b, score_cutoff=c)) / 100.0
 
 
-def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.2,
+def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
           scorer: Callable[[int, int, float], float] | None = None,
           cancelled: Callable[[float], bool] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (i, j, score), j < i, of ``texts`` with lexical similarity >= threshold.

@@ -53,18 +53,20 @@ def _shingle_hashes(texts: Sequence[str], n: int, budget: int) -> tuple[np.ndarr
 
 
 def signatures(texts: Sequence[str], n: int = 5, num_perm: int = 128, seed: int = 1,
-               budget: int = 10_000_000, chunk: int = 1 << 16,
+               budget: int = 10_000_000, chunk: int = 1 << 14,
                cancelled: Callable[[float], bool] | None = None) -> np.ndarray:
     """(len(texts), num_perm) uint32 MinHash signatures of character ``n``-gram sets."""
     if not len(texts):
         return np.zeros((0, num_perm), dtype=np.uint32)
     h, starts = _shingle_hashes(texts, n, budget)
     rng = np.random.default_rng(seed)
-    a = rng.integers(1, 1 << 62, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 1 << 62, size=num_perm, dtype=np.uint64)
-    x = (h & _MASK32) ^ (h >> np.uint64(32))
+    # 32-bit hash family: x -> mix(a * x + b) with a odd, a bijection of x (min-wise enough in practice,
+    # and half the memory traffic of 64-bit arithmetic)
+    a = (rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
+    b = rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64).astype(np.uint32)
+    x = ((h & _MASK32) ^ (h >> np.uint64(32))).astype(np.uint32)
     out = np.empty((len(texts), num_perm), dtype=np.uint32)
-    # process whole texts, about `chunk` shingles at a time: memory chunk * num_perm * 8 bytes
+    # process whole texts, about `chunk` shingles at a time: memory num_perm * chunk * 4 bytes
     ends = np.append(starts[1:], len(x))
     t0 = 0
     while t0 < len(texts):
@@ -75,14 +77,17 @@ def signatures(texts: Sequence[str], n: int = 5, num_perm: int = 128, seed: int 
         t1 = int(np.searchsorted(ends, starts[t0] + chunk, side="right"))
         t1 = max(t1, t0 + 1)
         s0, s1 = int(starts[t0]), int(ends[t1 - 1])
-        with np.errstate(over="ignore"):
-            vals = ((x[s0:s1, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
-        out[t0:t1] = np.minimum.reduceat(vals, starts[t0:t1] - s0, axis=0)
+        vals = a[:, None] * x[None, s0:s1]
+        vals += b[:, None]
+        vals ^= vals >> np.uint32(15)
+        vals *= np.uint32(0x2C1B3C6D)
+        vals ^= vals >> np.uint32(12)
+        out[t0:t1] = np.minimum.reduceat(vals, starts[t0:t1] - s0, axis=1).T
         t0 = t1
     return out
 
 
-def candidates(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 50) -> tuple[np.ndarray, np.ndarray]:
+def candidates(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs (i, j), j < i, that share at least one LSH band; deduplicated, sorted.
 
     In a bucket with more than ``max_bucket`` members (boilerplate), each member is paired
@@ -133,6 +138,10 @@ def _pair_key(p: np.ndarray, q: np.ndarray, n: int) -> np.ndarray:
 
 def jaccard_estimate(sig: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Fraction of equal minima: an unbiased estimate of the shingle Jaccard similarity."""
-    if len(i) == 0:
-        return np.zeros(0, np.float32)
-    return (sig[i] == sig[j]).mean(axis=1).astype(np.float32)
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    out = np.zeros(len(i), np.float32)
+    step = 1 << 16  # bounded memory: step * num_perm bytes per temporary
+    for s in range(0, len(i), step):
+        out[s:s + step] = (sig[i[s:s + step]] == sig[j[s:s + step]]).mean(axis=1)
+    return out

@@ -69,7 +69,7 @@ def parts(data: Any, dialect: str | None) -> Parts:
     last = len(ts)
     while last > 0 and ts[last - 1].role == "assistant":
         last -= 1
-    if last == len(ts):  # no final answer: everything is input (e.g. {"text": ...})
+    if last == len(ts) or last == 0:  # no final answer, or only one ({"text": ...}): all of it is input
         head, tail = ts, []
     else:
         head, tail = ts[:last], ts[last:]

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from ftlsp import dialects
 from ftlsp.config import Config
 from ftlsp.context import Context
-from ftlsp.document import Document, Record
+from ftlsp.document import Document, Record, gc_paused
 from ftlsp.registry import Registry, load
 from ftlsp.rule import (DatasetRule, Diagnostic, DocumentRule, Example, ExampleRule, Finding, Rule,
                         Severity)
@@ -65,6 +65,9 @@ class Linter:
             {k: v for k, v in opts.items() if k != "severity"}) for code, opts in self.config.rules.items()}
         # content hash + dialect + rule set -> findings of example rules (the editor's fast path)
         self.example_cache: dict[tuple, list[tuple[Rule, Finding]]] = {}
+        # The batch CLI sees each record once: caching would only cost memory.
+        self.cache_examples = True
+        self._plans: dict[int, tuple] = {}
 
     # -- rule selection --------------------------------------------------------------------
 
@@ -95,6 +98,10 @@ class Linter:
              ctx: Context | None = None) -> FileResult:
         """All enabled rules on one document. ``fast``/``slow`` pick the editor's passes."""
         ctx = ctx or self.context(doc, is_eval=is_eval, train_paths=train_paths, eval_paths=eval_paths)
+        with gc_paused():
+            return self._lint(doc, ctx, fast, slow)
+
+    def _lint(self, doc: Document, ctx: Context, fast: bool, slow: bool) -> FileResult:
         rules = [r for r in self.rules_for(doc.path) if r.applies_to(ctx.dialect)]
         diags: list[Diagnostic] = []
         examples = [Example(rec, doc.path, ctx.dialect) for rec in doc.records]
@@ -121,7 +128,7 @@ class Linter:
                     self._run_dataset_rule(rule, doc, examples, ctx, diags)
         diags = self.cap(diags)
         diags.sort(key=Diagnostic.sort_key)
-        return FileResult(doc.path, ctx.dialect, len(doc.records), diags, ctx.info, ctx.notices, is_eval)
+        return FileResult(doc.path, ctx.dialect, len(doc.records), diags, ctx.info, ctx.notices, ctx.is_eval)
 
     def check_example(self, ex: Example, ctx: Context, rules: list[Rule],
                       key_prefix: tuple | None = None) -> list[Diagnostic]:
@@ -130,27 +137,63 @@ class Linter:
             key_prefix = self.key_prefix(ctx, rules)
         rec = ex.record
         key = (rec.text, rec.error is None, key_prefix)
-        found = self.example_cache.get(key)
+        cache = self.example_cache if self.cache_examples else None
+        found = cache.get(key) if cache is not None else None
         if found is None:
-            found = []
-            ok = rec.error is None
-            is_obj = ok and isinstance(rec.data, dict)
-            for rule in rules:
-                if not is_obj and not rule.wants_invalid:
-                    continue
-                for f in rule.check(ex, ctx) or ():
-                    found.append((rule, f))
-            if len(self.example_cache) > 500_000:
-                self.example_cache.clear()
-            self.example_cache[key] = found
+            found = self._run_example_rules(ex, ctx, self._plan(rules))
+            if cache is not None:
+                if len(cache) > 500_000:
+                    cache.clear()
+                cache[key] = found
         if not found:
             return []
         doc = ctx.document
         return [self.resolve(rule, f, doc, ex) for rule, f in found]
 
+    def _plan(self, rules: list[Rule]) -> tuple:
+        """Rules split into (ungrouped, [(clean_check, members)]), computed once per rule list."""
+        entry = self._plans.get(id(rules))
+        if entry is not None and entry[0] is rules:
+            return entry[1]
+        single: list[Rule] = []
+        groups: dict = {}
+        for r in rules:
+            g = getattr(type(r), "clean_check", None)
+            if g is None:
+                single.append(r)
+            else:
+                groups.setdefault(g, []).append(r)
+        plan = (single, list(groups.items()))
+        if len(self._plans) > 64:
+            self._plans.clear()
+        self._plans[id(rules)] = (rules, plan)  # the list is kept alive, so its id is not reused
+        return plan
+
+    @staticmethod
+    def _run_example_rules(ex: Example, ctx: Context, plan: tuple) -> list:
+        single, groups = plan
+        rec = ex.record
+        is_obj = rec.error is None and isinstance(rec.data, dict)
+        found: list = []
+        for rule in single:
+            if is_obj or rule.wants_invalid:
+                for f in rule.check(ex, ctx) or ():
+                    found.append((rule, f))
+        for clean, members in groups:
+            # One shared check says the record is clean for the whole group (e.g. the FT1xx
+            # format rules share one analysis): skip each member's call.
+            if is_obj and clean(ex, ctx):
+                continue
+            for rule in members:
+                if is_obj or rule.wants_invalid:
+                    for f in rule.check(ex, ctx) or ():
+                        found.append((rule, f))
+        return found
+
     @staticmethod
     def key_prefix(ctx: Context, rules: list[Rule]) -> tuple:
-        return (ctx.dialect, ctx.config.model, ctx.is_eval, tuple(r.code for r in rules))
+        # The path is part of the key: options may differ per file (per-file schemas, ignores).
+        return (ctx.path, ctx.dialect, ctx.config.model, ctx.is_eval, tuple(r.code for r in rules))
 
     def _run_document_rule(self, rule: DocumentRule, doc: Document, ctx: Context, out: list) -> None:
         for f in rule.check_document(doc, ctx) or ():

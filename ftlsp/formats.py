@@ -819,8 +819,15 @@ def problems(ex, ctx) -> list[Problem] | tuple:
     return found
 
 
+def is_clean(ex, ctx) -> bool:
+    """The shared analysis found nothing: the engine then skips every FT1xx rule for this record."""
+    return not problems(ex, ctx)
+
+
 class FormatRule(ExampleRule):
     """Base of the FT1xx rules: each keeps the problems of the shared analysis that carry its code."""
+
+    clean_check = is_clean
 
     def check(self, ex, ctx):
         rec, dialect, found = _last  # inlined cache hit: this runs 12 times per record

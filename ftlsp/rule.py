@@ -243,6 +243,9 @@ def _bad(code: str, name: str, want: type, value: Any) -> Any:
 class ExampleRule(Rule):
     # True: also called for records that failed to parse (ex.ok is False, ex.data is None).
     wants_invalid: ClassVar[bool] = False
+    # Rules that share one analysis may name a common function ``clean_check(ex, ctx) -> bool``;
+    # the engine calls it once per record and skips every rule of the group when it returns True.
+    clean_check: ClassVar[Any] = None
 
     def check(self, ex: Example, ctx: "Context") -> Iterable[Finding]:
         raise NotImplementedError

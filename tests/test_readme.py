@@ -27,3 +27,16 @@ def test_ci_runs_the_readme_test_command():
 def test_precommit_hook_matches_jsonl_by_name():
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "id: ftlint" in hooks and r"files: '\.jsonl$'" in hooks
+
+
+def test_every_subpackage_ships():
+    """pyproject lists packages explicitly (for the rules/ -> ftlsp.rules mapping): none may be missing."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"ftlsp." + p.parent.name for p in (ROOT / "ftlsp").glob("*/__init__.py")} | {"ftlsp", "ftlsp.rules"}
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"

@@ -14,8 +14,9 @@ class OutlierLengthExample(DatasetRule):
 
     What: an example with at least ``min-tokens`` tokens and more than ``factor`` times
     the file's median tokens per example (files with fewer than ``min-examples``
-    examples are skipped). The message says when the text is highly repetitive
-    (it compresses to under 10% of its size), the usual sign of a generation loop.
+    examples are skipped). Reported as info; as a warning when the text is also highly
+    repetitive (it compresses to under 10% of its size), the usual sign of a
+    generation loop (a ``severity`` set in config for FT205 always wins).
 
     Why: one runaway example (the cookbook's toy file has an 8,000-token "Eat a
     banana!" repetition among 26-111 token examples) can cost more than the rest of
@@ -44,7 +45,7 @@ class OutlierLengthExample(DatasetRule):
     code = "FT205"
     name = "outlier-length-example"
     summary = "Example is far longer than the file's median example"
-    default_severity = Severity.WARNING
+    default_severity = Severity.INFO
     doc_config: ClassVar[dict] = {"rules": {"FT205": {"min_tokens": 50, "factor": 4.0}}}
 
     @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class OutlierLengthExample(DatasetRule):
             return
         info, _ = target(ctx)
         median = quantile(sorted(e.total for e in ets), 0.5)
+        configured = "severity" in ctx.config.rules.get(self.code, {})
         bar = max(o.min_tokens, o.factor * median)
         for ex, t in zip(exs, ets):
             if t.total < bar or t.total <= o.factor * median:
@@ -76,11 +78,14 @@ class OutlierLengthExample(DatasetRule):
             big = max(t.parts, key=lambda p: p.tokens, default=None)
             raw = ex.text.encode("utf-8", "surrogatepass")
             ratio = len(zlib.compress(raw, 6)) / max(1, len(raw))
-            rep = f"; its text is highly repetitive (compresses to {ratio:.0%})" if ratio < 0.10 else ""
+            repetitive = ratio < 0.10
+            rep = f"; its text is highly repetitive (compresses to {ratio:.0%})" if repetitive else ""
+            advice = "check for a generation loop" if repetitive else "check that it belongs (a pasted document?)"
             where = f", mostly {big.pointer} ({big.tokens:,})" if big is not None and big.tokens > t.total / 2 else ""
             yield Finding(
                 f"example is {tok(t.total, info)}, {t.total / max(median, 1):,.0f}x the file's median ({median:,.0f})"
-                f"{where}{rep}: check for a generation loop or a pasted document",
+                f"{where}{rep}: it costs as much as {t.total / max(median, 1):,.0f} typical examples; {advice}",
                 pointer=content_pointer(ex, big.pointer) if big is not None and where else "",
                 target="value" if where else "record", example=ex,
+                severity=Severity.WARNING if repetitive and not configured else None,
                 data={"tokens": t.total, "median": median, "compression_ratio": round(ratio, 3)})

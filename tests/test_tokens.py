@@ -16,6 +16,7 @@ from conftest import REALDATA, realdata
 from ftlsp.config import Config, ConfigError, from_mapping
 from ftlsp.document import Document
 from ftlsp.engine import Linter, lint_paths, read_document
+from ftlsp.rule import Severity
 from ftlsp.tokens import cost as C
 from ftlsp.tokens.count import Counter, ExampleTokens, counter, example_tokens
 from ftlsp.tokens.encodings import SHA256, get_encoding, rank_file_bytes
@@ -443,3 +444,21 @@ def test_stats_cli(tmp_path, capsys):
     assert "tokens per example:" in text and "█" in text and "cost:" in text
     assert cli.main(["stats", "--models"]) == 0
     assert "gemini-2.5-flash" in capsys.readouterr().out
+
+
+def test_outlier_severity_depends_on_repetition(lint_text):
+    short = [json.dumps({"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]})
+             for i in range(6)]
+    import random
+
+    rnd = random.Random(1)
+    varied = " ".join("".join(rnd.choice("abcdefghij") for _ in range(6)) for _ in range(200))
+    loop = "Eat a banana! " * 200
+    for text, sev in ((varied, Severity.INFO), (loop, Severity.WARNING)):
+        big = json.dumps({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": text}]})
+        rules = {"FT205": {"min_tokens": 100}}
+        [d] = lint_text("\n".join(short + [big]) + "\n", select=("FT205",), rules=rules)
+        assert d.severity == sev and d.line == 6
+        [d] = lint_text("\n".join(short + [big]) + "\n", select=("FT205",),
+                        rules={"FT205": {**rules["FT205"], "severity": "error"}})
+        assert d.severity == Severity.ERROR  # configured severity wins

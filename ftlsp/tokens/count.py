@@ -309,17 +309,24 @@ class Counter:
         cache = self.cache
         if len(cache) + len(records) > _CACHE_MAX_ITEMS:
             cache.clear()
-        keys = [(r.content_hash, dialect) if r.error is None else None for r in records]
-        todo = [i for i, k in enumerate(keys) if k is not None and k not in cache]
+        out: list[ExampleTokens | None] = [None] * len(records)
+        todo = []
+        for i, r in enumerate(records):
+            if r.error is None:
+                et = cache.get((r.content_hash, dialect))
+                if et is None:
+                    todo.append(i)
+                else:
+                    out[i] = et
         jobs = default_jobs(len(todo)) if jobs is None else jobs
         if jobs > 1 and len(todo) >= 2 * jobs:
-            for i, et in _parallel(self, records, todo, dialect, jobs):
-                cache[keys[i]] = et
+            counted: Iterable[tuple[int, ExampleTokens]] = _parallel(self, records, todo, dialect, jobs)
         else:
             ex = self._example
-            for i in todo:
-                cache[keys[i]] = ex(records[i].data, dialect)
-        return [None if k is None else cache[k] for k in keys]
+            counted = ((i, ex(records[i].data, dialect)) for i in todo)
+        for i, et in counted:  # filled from local results: safe if another thread clears the cache meanwhile
+            out[i] = cache[(records[i].content_hash, dialect)] = et
+        return out
 
 
 def _message_pointer(pointer: str) -> str:

@@ -307,6 +307,7 @@ def test_estimates_are_scaled_up_and_labelled():
     est = example_tokens(rec, "openai-chat", "claude-3-haiku")
     assert not exact.estimated and est.estimated
     assert est.total == math.ceil(exact.total * 1.2) and sum(est.by_role.values()) == est.total
+    assert exact.trained <= est.trained <= est.by_role["assistant"]
     doc = Document.from_text("d.jsonl", json.dumps(rec) + "\n")
     diags = Linter(Config().replace(select=("FT201",), model="gemini-2.5-flash", context_limit=10)).lint(doc).diagnostics
     assert len(diags) == 1 and "estimated: o200k_base x 1.1" in diags[0].message

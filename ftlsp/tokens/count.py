@@ -123,11 +123,11 @@ class ExampleTokens(NamedTuple):
         for j in range(0, len(cn), 2):
             end += cn[j]
             e = s(end)
-            counts += (e - prev, s(cn[j + 1]))
+            counts += (e - prev, min(s(cn[j + 1]), e - prev))
             prev = e
         total = s(self.total)
-        return ExampleTokens(total, min(s(self.trained), total), self.shape, tuple(counts), total - prev, True,
-                             self.encoding)
+        trained = min(s(self.trained), sum(counts[1::2])) if counts else min(s(self.trained), total)
+        return ExampleTokens(total, trained, self.shape, tuple(counts), total - prev, True, self.encoding)
 
 
 def compact_json(v: Any) -> str:

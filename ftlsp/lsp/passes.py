@@ -211,7 +211,7 @@ def _document_rules(state: FileState, rules: list, doc: Document, ctx: Context) 
             except Exception:  # a broken rule must not take the editor down
                 _rule_failed(state, rule.code)
             took = time.perf_counter() - t0
-            if took > DOC_RULE_BUDGET and len(doc.lines) > 1000:
+            if took > DOC_RULE_BUDGET and len(doc.lines) > 1000 and getattr(state.options, "slow_rules", True):
                 state.demoted.add(rule.code)
                 log.info("%s took %.0f ms on %s: moved to the background pass", rule.code, took * 1000, doc.path)
     return out
@@ -315,6 +315,7 @@ class SlowJob:
     on_done: Callable[[SlowJob, Any], None]
     started: float = 0.0
     cancelled: bool = False
+    token: str | None = None  # work-done progress
 
     def superseded(self) -> bool:
         s = self.state

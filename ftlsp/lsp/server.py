@@ -77,7 +77,7 @@ class FtlspServer(LanguageServer):
         self._flush_due: set[str] = set()
         self._slow_timers: dict[str, asyncio.TimerHandle] = {}
         self._slow_again: set[str] = set()
-        self._progress: dict[int, Any] = {}
+        self._progress: dict[str, dict] = {}
 
     # -- client capabilities ------------------------------------------------------------------
 
@@ -187,6 +187,8 @@ class FtlspServer(LanguageServer):
         if state.cold_running:
             return
         state.cold_running = True
+        token = None
+        total = len(state.live.doc.records)
         try:
             first = True
             while not state.closed:
@@ -200,11 +202,56 @@ class FtlspServer(LanguageServer):
                              (time.perf_counter() - t1) * 1000, len(state.pending or ()))
                 if done:
                     break
+                if first and self.progress_ok:
+                    token = self.begin_progress(f"checking {total:,} records: {os.path.basename(state.live.path)}")
+                elif token is not None:
+                    left = len(state.pending or ())
+                    self.report_progress(token, f"{total - left:,}/{total:,} records", 100 * (total - left) / max(total, 1))
                 first = False
                 await asyncio.sleep(0)
         finally:
             state.cold_running = False
+            if token is not None:
+                self.end_progress(token, "records checked")
         self.schedule_slow(state, 0.05)
+
+    # -- progress (window/workDoneProgress): begun once the client accepted the token --------------
+
+    def begin_progress(self, message: str) -> str:
+        token = f"ftlint-{uuid.uuid4().hex[:12]}"
+        entry = self._progress[token] = {"begun": False, "ended": False, "report": None}
+
+        def created(*_a):
+            if entry["ended"]:
+                return
+            entry["begun"] = True
+            self.work_done_progress.begin(token, T.WorkDoneProgressBegin(
+                title="ftlint", message=message, percentage=0, cancellable=False))
+            if entry["report"]:
+                self.work_done_progress.report(token, entry["report"])
+        try:
+            self.work_done_progress.create(token, created)
+        except Exception:
+            entry["ended"] = True
+        return token
+
+    def report_progress(self, token: str, message: str | None, pct: float) -> None:
+        entry = self._progress.get(token)
+        if entry is None or entry["ended"]:
+            return
+        value = T.WorkDoneProgressReport(message=message or None, percentage=max(0, min(100, int(pct))))
+        if entry["begun"]:
+            self.work_done_progress.report(token, value)
+        else:
+            entry["report"] = value
+
+    def end_progress(self, token: str, message: str) -> None:
+        entry = self._progress.pop(token, None)
+        if entry is None:
+            return
+        entry["ended"] = True
+        if entry["begun"]:
+            self.work_done_progress.end(token, T.WorkDoneProgressEnd(message=message))
 
     def on_change(self, params: T.DidChangeTextDocumentParams) -> None:
         state = self.files.get(params.text_document.uri)
@@ -311,40 +358,19 @@ class FtlspServer(LanguageServer):
         job = snapshot_job(state, lambda j, label, frac: loop.call_soon_threadsafe(self._slow_progress, j, label, frac),
                            lambda j, res: loop.call_soon_threadsafe(self._slow_done, j, res))
         state.slow_running = True
-        self.worker.submit(job)
         if self.progress_ok:
-            token = f"ftlint-{uuid.uuid4().hex[:12]}"
-            self._progress[id(job)] = [token, False, False]  # token, begun, ended
-
-            def created(*_a):
-                entry = self._progress.get(id(job))
-                if entry is None or entry[2]:
-                    return
-                entry[1] = True
-                self.work_done_progress.begin(token, T.WorkDoneProgressBegin(
-                    title="ftlint", message=f"dataset checks: {os.path.basename(state.live.path)}",
-                    percentage=0, cancellable=False))
-            try:
-                self.work_done_progress.create(token, created)
-            except Exception:
-                self._progress.pop(id(job), None)
+            job.token = self.begin_progress(f"dataset checks: {os.path.basename(state.live.path)}")
+        self.worker.submit(job)
 
     def _slow_progress(self, job, label: str, fraction: float) -> None:
-        entry = self._progress.get(id(job))
-        if entry and entry[1] and not entry[2]:
-            pct = fraction * 100 if fraction <= 1 else fraction
-            self.work_done_progress.report(entry[0], T.WorkDoneProgressReport(
-                message=label or None, percentage=max(0, min(100, int(pct)))))
+        if job.token is not None:
+            self.report_progress(job.token, label, fraction * 100 if fraction <= 1 else fraction)
 
     def _slow_done(self, job, result) -> None:
         state = job.state
         state.slow_running = False
-        entry = self._progress.pop(id(job), None)
-        if entry:
-            entry[2] = True
-            if entry[1]:
-                self.work_done_progress.end(entry[0], T.WorkDoneProgressEnd(
-                    message="superseded" if result is None else "done"))
+        if job.token is not None:
+            self.end_progress(job.token, "superseded" if result is None else "done")
         uri = state.live.uri
         if state.closed or self.files.get(uri) is not state:
             return
@@ -405,6 +431,8 @@ def initialize(ls: FtlspServer, params: T.InitializeParams) -> None:
 
 @server.feature(T.INITIALIZED)
 async def initialized(ls: FtlspServer, params: T.InitializedParams) -> None:
+    if ls.registry is None:  # load the rules now rather than when the first file opens
+        ls.registry = load_registry()
     if ls._cap("workspace", "did_change_watched_files", "dynamic_registration"):
         watchers = [T.FileSystemWatcher(glob_pattern=g) for g in CONFIG_GLOBS]
         try:

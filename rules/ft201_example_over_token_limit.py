@@ -21,6 +21,8 @@ class ExampleOverTokenLimit(ExampleRule):
     Why: the provider truncates such an example from the end (the final assistant
     turns are lost) or rejects the file; you pay for tokens the model never learns from.
 
+    The examples run with ``context-limit = 30`` (the Bad one is 34 tokens).
+
     Bad:
         {"messages": [{"role": "user", "content": "Summarise the attached contract in two sentences please."}, {"role": "assistant", "content": "The supplier delivers monthly; the buyer pays within thirty days."}]}
 

@@ -19,6 +19,8 @@ class ExampleNearTokenLimit(ExampleRule):
     Options:
         fraction = 0.9   share of the limit above which an example is reported
 
+    The examples run with ``context-limit = 36`` (the Bad one is 34 tokens).
+
     Bad:
         {"messages": [{"role": "user", "content": "Summarise the attached contract in two sentences please."}, {"role": "assistant", "content": "The supplier delivers monthly; the buyer pays within thirty days."}]}
 

@@ -17,6 +17,8 @@ class AssistantTurnTruncated(ExampleRule):
     assistant answers usually are: the model trains on the prompt and never sees the
     answer. Move the answer earlier, drop earlier turns, or split the conversation.
 
+    The examples run with ``context-limit = 45`` (the Bad one's answer spans tokens 39-56).
+
     Bad:
         {"messages": [{"role": "system", "content": "You are a contract analyst. Answer in plain English, cite clause numbers, and never give legal advice."}, {"role": "user", "content": "What does clause 7 say about late payment?"}, {"role": "assistant", "content": "Clause 7 charges two percent interest per month on late invoices."}]}
 

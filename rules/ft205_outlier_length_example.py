@@ -27,6 +27,8 @@ class OutlierLengthExample(DatasetRule):
         min_tokens = 1000   never report examples shorter than this
         min_examples = 5    skip files with fewer examples (no meaningful median)
 
+    The examples run with ``min-tokens = 50``, ``factor = 4``.
+
     Bad:
         {"messages": [{"role": "user", "content": "I lost my book."}, {"role": "assistant", "content": "Ebooks are great!"}]}
         {"messages": [{"role": "user", "content": "I fell off my bike."}, {"role": "assistant", "content": "Good exercise!"}]}

@@ -26,6 +26,8 @@ class TrainingCostOverBudget(DatasetRule):
     Options:
         budget_usd = 0.0   report files whose estimated cost exceeds this (0: no budget)
 
+    The examples run with ``epochs = 1``, ``budget-usd = 0.0001`` and gpt-4o-mini.
+
     Bad:
         {"messages": [{"role": "system", "content": "You are a careful contract analyst who cites clause numbers."}, {"role": "user", "content": "What does clause 7 say about late payment of invoices?"}, {"role": "assistant", "content": "Clause 7 charges two percent interest per month on invoices paid late."}]}
         {"messages": [{"role": "system", "content": "You are a careful contract analyst who cites clause numbers."}, {"role": "user", "content": "Who may terminate the agreement under clause 12, and with what notice?"}, {"role": "assistant", "content": "Either party may terminate with ninety days' written notice (clause 12.1)."}]}

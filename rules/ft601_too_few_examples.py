@@ -18,6 +18,8 @@ class TooFewExamples(DatasetRule):
     Options:
         minimum = 0   examples required (0: the provider's minimum for the model, 10 for OpenAI)
 
+    The examples run with ``minimum = 3``.
+
     Bad:
         {"prompt": "2+2=", "completion": "4"}
         {"prompt": "3+3=", "completion": "6"}

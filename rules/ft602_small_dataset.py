@@ -22,6 +22,8 @@ class SmallDataset(DatasetRule):
         threshold = 100    report files with fewer examples than this
         silent_below = 0   stay silent below this count (0: the provider minimum, where FT601 reports)
 
+    The examples run with ``threshold = 3``, ``silent-below = 1``.
+
     Bad:
         {"prompt": "2+2=", "completion": "4"}
         {"prompt": "3+3=", "completion": "6"}

@@ -21,6 +21,8 @@ class BelowRecommendedSize(DatasetRule):
         threshold = 1000    report files with fewer examples than this
         silent_below = 100  stay silent below this count (FT602 reports there)
 
+    The examples run with ``threshold = 3``, ``silent-below = 1``.
+
     Bad:
         {"prompt": "2+2=", "completion": "4"}
         {"prompt": "3+3=", "completion": "6"}

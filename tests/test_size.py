@@ -9,7 +9,6 @@ import pytest
 
 from conftest import realdata
 from ftlsp.config import Config
-from ftlsp.context import Context
 from ftlsp.engine import Linter, lint_paths, read_document
 from ftlsp.rule import Severity
 

@@ -18,7 +18,7 @@ from ftlsp.document import Document
 from ftlsp.engine import Linter, lint_paths, read_document
 from ftlsp.rule import Severity
 from ftlsp.tokens import cost as C
-from ftlsp.tokens.count import Counter, ExampleTokens, counter, example_tokens
+from ftlsp.tokens.count import Counter, ExampleTokens, example_tokens
 from ftlsp.tokens.encodings import SHA256, get_encoding, rank_file_bytes
 from ftlsp.tokens.models import canonical, model_info, price_for
 

@@ -43,7 +43,6 @@ from ftlsp.tokens.models import ModelInfo, model_info
 
 if TYPE_CHECKING:  # pragma: no cover
     from ftlsp.context import Context
-    from ftlsp.document import Document
     from ftlsp.rule import Example
 
 TOKENS_PER_MESSAGE = 3
@@ -474,21 +473,3 @@ def tokens_for(ex: "Example", ctx: "Context") -> ExampleTokens:
     if et is None:
         et = c.example(rec.data, ctx.dialect, rec.content_hash)
     return et if info.factor == 1.0 and not info.estimated else et.scaled(info)
-
-
-def document_tokens(doc: "Document", ctx: "Context") -> list[ExampleTokens]:
-    """Counts of every valid object record of a document (in order), for dataset rules and summaries."""
-    c, info = counter_for(ctx)
-    jobs = None if ctx.progress is None else 1  # no process pool inside the language server
-    out = []
-    for rec, et in zip(doc.records, c.count_records(doc.records, ctx.dialect, jobs)):
-        if et is not None and isinstance(rec.data, dict):
-            out.append(et.scaled(info))
-    return out
-
-
-def iter_model_tokens(records: Iterable[Any], dialect: str | None, model: str) -> Iterable[ExampleTokens]:
-    info = model_info(model)
-    c = counter(info.encoding)
-    for data in records:
-        yield c.example(data, dialect).scaled(info)

@@ -463,3 +463,21 @@ def test_outlier_severity_depends_on_repetition(lint_text):
         [d] = lint_text("\n".join(short + [big]) + "\n", select=("FT205",),
                         rules={"FT205": {**rules["FT205"], "severity": "error"}})
         assert d.severity == Severity.ERROR  # configured severity wins
+
+
+def test_editor_counting_stops_when_superseded():
+    from ftlsp.tokens.support import file_tokens
+
+    lines = [json.dumps({"prompt": f"p{i}", "completion": f"c{i}"}) for i in range(5000)]
+    doc = Document.from_text("x.jsonl", "\n".join(lines) + "\n")
+    linter = Linter(Config())
+    ctx = linter.context(doc)
+    calls = []
+    ctx.progress = lambda label, fraction: calls.append(fraction) or fraction > 0.3
+    from ftlsp.rule import Example
+
+    exs = [Example(r, doc.path, ctx.dialect) for r in doc.records]
+    assert file_tokens(exs, ctx) is None and calls[-1] > 0.3
+    ctx.progress = lambda label, fraction: False
+    got = file_tokens(exs, ctx)
+    assert len(got) == 5000 and all(t.total > 0 for t in got)

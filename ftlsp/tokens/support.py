@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ftlsp.rule import Example
 
 
+_CHUNK = 2000  # records counted between two cancellation checks in the editor
+
+
 def target(ctx: "Context") -> tuple[ModelInfo, int | None]:
     """The model the user trains and its per-example token limit (config ``context-limit`` wins)."""
     info = model_info(ctx.config.model)
@@ -36,10 +39,17 @@ def file_tokens(examples: list["Example"], ctx: "Context") -> list[ExampleTokens
     """Tokens of many examples at once (a process pool counts big files in the CLI), aligned with ``examples``."""
     from ftlsp.tokens.count import counter_for
 
+    records = [ex.record for ex in examples]
     try:
         c, info = counter_for(ctx)
-        jobs = None if ctx.progress is None else 1  # no process pool inside the language server
-        counted = c.count_records([ex.record for ex in examples], ctx.dialect, jobs)
+        if ctx.progress is None:  # CLI: one call, a process pool for big files
+            counted = c.count_records(records, ctx.dialect)
+        else:  # language server: no process pool; chunks, stopping when the file changed again
+            counted = []
+            for i in range(0, len(records), _CHUNK):
+                if ctx.cancelled("counting tokens", i / max(1, len(records))):
+                    return None
+                counted += c.count_records(records[i:i + _CHUNK], ctx.dialect, jobs=1)
     except TokenizerUnavailable as e:
         ctx.notice(f"token rules skipped: {e}")
         return None

@@ -104,7 +104,10 @@ def add_ignore(data_path: str, code: str) -> tuple[str, bool]:
     found = C.find_config_file(data_path)
     created = found is None
     cfg_path = Path(found) if found else Path(data_path).resolve().parent / "ftlint.toml"
-    old = cfg_path.read_text(encoding="utf-8") if cfg_path.exists() else ""
+    old = ""
+    if cfg_path.exists():
+        with open(cfg_path, encoding="utf-8", newline="") as fh:  # keep the user's line endings
+            old = fh.read()
     try:
         parsed = tomllib.loads(old)
     except tomllib.TOMLDecodeError as e:
@@ -119,7 +122,8 @@ def add_ignore(data_path: str, code: str) -> tuple[str, bool]:
     new = _insert(old, prefix, pattern, codes, cfg_path.name == "pyproject.toml" and "ftlint" not in parsed.get("tool", {}))
     _verify(new, cfg_path, data_path, code)
     tmp = cfg_path.with_name(cfg_path.name + ".ftlsp-tmp")
-    tmp.write_text(new, encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(new)
     os.replace(tmp, cfg_path)
     return str(cfg_path), created
 

@@ -51,6 +51,12 @@ def scan_of(ex: Any) -> _scan.RecordScan:
 _EMPTY = _scan.RecordScan([])
 
 
+def raw_clean_check(ex: Any, ctx: Any) -> bool:
+    """The engine's group check for scan-based rules: no trigger anywhere in the raw record text,
+    so every such rule would find nothing; the engine then skips all of them for this record."""
+    return _scan.raw_clean(ex.text)
+
+
 def outputs(ts: list[fields.Turn]) -> list[tuple[int, fields.Turn]]:
     """The trained assistant texts of a record (tool-call arguments excluded): what the model learns to say."""
     return [(i, t) for i, t in enumerate(ts)
@@ -218,6 +224,7 @@ class ScanRuleMixin:
     """
 
     kind: str
+    clean_check = raw_clean_check
 
     def message(self, h: _scan.Hit, t: fields.Turn) -> str:  # pragma: no cover - overridden
         raise NotImplementedError

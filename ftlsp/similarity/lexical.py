@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 
 from ftlsp.similarity import minhash
 
@@ -46,6 +47,8 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
     """Pairs (i, j, score), j < i, of ``texts`` with lexical similarity >= threshold.
 
     ``texts`` should be distinct normalised strings (exact copies are another rule's job).
+    A custom ``scorer`` must not exceed the plain score of ``texts`` by more than 0.05
+    (candidates are pre-filtered with it).
     Candidates come from LSH on character 5-gram MinHash; candidates whose estimated
     Jaccard is under ``min_jaccard`` are dropped before scoring. ``scorer(i, j, cutoff)``
     replaces the default :func:`score` of ``texts[i]`` and ``texts[j]``.
@@ -67,13 +70,21 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
     keep &= 2 * np.minimum(la, lb) / np.maximum(la + lb, 1) >= threshold - 1e-9
     ci, cj = ci[keep], cj[keep]
     out_i, out_j, out_s = [], [], []
-    step = 5000
+    step = 50_000
     for s in range(0, len(ci), step):
         if cancelled is not None and cancelled(0.5 + 0.5 * s / len(ci)):
             from ftlsp.embeddings import Cancelled
 
             raise Cancelled()
-        for i, j in zip(ci[s:s + step].tolist(), cj[s:s + step].tolist()):
+        bi, bj = ci[s:s + step], cj[s:s + step]
+        # vectorised pre-score in C; the exact (possibly custom) score only for survivors
+        a = [texts[k] for k in bi.tolist()]
+        b = [texts[k] for k in bj.tolist()]
+        pre = np.maximum(cpdist(a, b, scorer=fuzz.ratio, workers=-1),
+                         cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1)) / 100.0
+        slack = 0.05 if scorer is not None else 0.0
+        for n in np.nonzero(pre >= threshold - slack - 1e-9)[0].tolist():
+            i, j = int(bi[n]), int(bj[n])
             sc = scorer(i, j, threshold) if scorer is not None else score(texts[i], texts[j], threshold)
             if sc >= threshold:
                 out_i.append(i)
@@ -116,21 +127,29 @@ def doc_frequency(texts: Sequence[str]) -> "dict[str, int]":
 
 
 def typo_like(a: str, b: str, min_ratio: float = 0.7) -> bool:
-    """True when ``b`` is ``a`` with typos or its words reordered: every changed word block is a
-    misspelling of the block it replaces (edit ratio >= ``min_ratio``), and no word is only added
-    or removed. "Donald Trump" vs "Donald" is a different answer, not a copy with a typo.
+    """True when ``b`` is ``a`` with typos or its words reordered.
+
+    Every run of changed words must be a misspelling of the run it replaces: at most 2
+    characters apart, or an edit ratio >= ``min_ratio`` ("tocancel" / "to cancel",
+    "activte" / "activate"). Whole words added or removed make another example:
+    "Donald Trump" vs "Donald" is a different answer, not a copy with a typo.
     """
     from rapidfuzz.distance import Levenshtein
 
     wa, wb = a.split(), b.split()
     if sorted(wa) == sorted(wb):
         return True
-    for op in Levenshtein.opcodes(wa, wb):
-        if op.tag == "equal":
+    ops = Levenshtein.opcodes(wa, wb)
+    k = 0
+    while k < len(ops):
+        if ops[k].tag == "equal":
+            k += 1
             continue
-        if op.tag != "replace":
-            return False
-        old, new = " ".join(wa[op.src_start:op.src_end]), " ".join(wb[op.dest_start:op.dest_end])
-        if fuzz.ratio(old, new) < min_ratio * 100:
+        s0, d0 = ops[k].src_start, ops[k].dest_start
+        while k < len(ops) and ops[k].tag != "equal":  # one run of adjacent changes
+            s1, d1 = ops[k].src_end, ops[k].dest_end
+            k += 1
+        old, new = " ".join(wa[s0:s1]), " ".join(wb[d0:d1])
+        if Levenshtein.distance(old, new) > 2 and fuzz.ratio(old, new) < min_ratio * 100:
             return False
     return True

@@ -230,6 +230,8 @@ class Counter:
             counts += (n, 0)
         ptrs = _POINTERS
         roles = _OPENAI_ROLES
+        memo = self._memo
+        encode = self._encode
         for i, m in enumerate(data["messages"]):
             if type(m) is not dict:
                 continue
@@ -237,8 +239,15 @@ class Counter:
             content = m.get("content")
             if len(m) == 2 and type(content) is str and type(role) is str:
                 # The common message, {"role": ..., "content": "..."}, without the generic walk.
-                c = count(content)
-                n = TOKENS_PER_MESSAGE + count(role) + c
+                if len(content) > _MEMO_MAX_LEN:
+                    try:
+                        c = len(encode(content))
+                    except UnicodeEncodeError:
+                        c = self._count(content)
+                else:
+                    c = count(content)
+                r = memo.get(role)
+                n = TOKENS_PER_MESSAGE + (r if r is not None else count(role)) + c
                 tr = c if role == "assistant" else 0
             else:
                 train = role == "assistant" and m.get("weight", 1) != 0

@@ -429,7 +429,7 @@ async def test_random_edits_end_like_a_fresh_open(tmp_path):
         uri = open_doc(client, tmp_path / "r.jsonl", text)
         await diagnostics(client, uri)
         version = 1
-        for step in range(600):
+        for step in range(2000):
             edits = []
             for _ in range(rng.choice((1, 1, 1, 2, 5))):
                 n = text.count("\n") + 1
@@ -441,7 +441,7 @@ async def test_random_edits_end_like_a_fresh_open(tmp_path):
                 edits.append((a, b, c, d, new))
             version += 1
             change(client, uri, version, *edits)
-            if step % 100 == 99:  # sometimes look, as an editor does while typing
+            if step % 250 == 249:  # sometimes look, as an editor does while typing
                 await diagnostics(client, uri)
         final = await diagnostics(client, uri)
         uri2 = open_doc(client, tmp_path / "r2.jsonl", text)

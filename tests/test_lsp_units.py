@@ -120,3 +120,18 @@ def test_ignore_never_breaks_a_config_it_cannot_edit(tmp_path):
     assert cfg.read_text() == before
     with pytest.raises(actions.IgnoreError):
         actions.add_ignore(str(tmp_path / "d.jsonl"), "FT003; rm")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_background_snapshot_equals_a_fresh_parse(seed):
+    from ftlsp.lsp.passes import FileState, rebuild, snapshot_job
+
+    rng = random.Random(seed)
+    text = "\ufeff" * (seed % 2) + "".join(rng.choice(LINES) for _ in range(rng.randint(0, 40)))
+    live = LiveDocument("file:///x.jsonl", "/x.jsonl", text)
+    live.apply((3, 0), (3, 2), "{\n")
+    job = snapshot_job(FileState(live), None, None)
+    live.apply((0, 0), (0, 0), '{"later": 1}\n')  # the live document moves on; the snapshot does not
+    doc = rebuild(job)
+    fresh = Document.from_text("/x.jsonl", job.state.live.editor_text.split("\n", 1)[1])
+    assert snapshot(doc) == snapshot(fresh) and doc.text == fresh.text and doc.bom == fresh.bom

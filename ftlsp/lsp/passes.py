@@ -25,10 +25,10 @@ from typing import Any, Callable
 
 from ftlsp import dialects
 from ftlsp.context import Context
-from ftlsp.document import Document
+from ftlsp.document import Document, Line, Record
 from ftlsp.engine import Linter
 from ftlsp.rule import Diagnostic, DocumentRule, Edit, Example, ExampleRule, Related, Severity
-from ftlsp.lsp.textdoc import LiveDocument, Splice
+from ftlsp.lsp.textdoc import LiveDoc, LiveDocument, Splice
 
 log = logging.getLogger("ftlsp.lsp")
 
@@ -306,9 +306,12 @@ class SlowJob:
     state: FileState
     generation: int
     epoch: int
-    lines: list  # Line objects at snapshot time (their text never changes)
+    lines: list  # (text, crlf, kind) of every line at snapshot time
+    records: list  # (line, end_line, start, text, data, error, hash) of every record
     final_nl: bool
     bom: bool
+    is_array: bool
+    array_error: Any
     demoted: tuple[str, ...]
     dialect: str | None
     on_progress: Callable[[SlowJob, str, float], None]
@@ -323,21 +326,39 @@ class SlowJob:
 
 
 def snapshot_job(state: FileState, on_progress, on_done) -> SlowJob:
+    """Freeze what the background pass needs (the live objects move with later edits; texts and parsed
+    data never change, so they are shared rather than parsed again)."""
     d = state.live.doc
-    return SlowJob(state, state.live.generation, state.epoch, list(d.lines), d.ends_with_newline, d.bom,
-                   tuple(state.demoted), state.dialect, on_progress, on_done)
+    lines = [(ln.text, ln.crlf, ln.kind) for ln in d.lines]
+    recs = [(r.line, r.end_line, r.start, r.text, r.data, r.error, r._hash) for r in d.records]
+    return SlowJob(state, state.live.generation, state.epoch, lines, recs, d.ends_with_newline, d.bom,
+                   d.is_array, d.array_error, tuple(state.demoted), state.dialect, on_progress, on_done)
+
+
+def rebuild(job: SlowJob) -> Document:
+    """A private Document equal to the live one at snapshot time (``Document.from_text`` without parsing)."""
+    doc = LiveDoc.__new__(LiveDoc)
+    doc.path = job.state.live.path
+    doc.bom = job.bom
+    doc._text = None
+    doc._final_nl = job.final_nl
+    doc.is_array = job.is_array
+    doc.array_error = job.array_error
+    lines, starts, pos = [], [], 0
+    for n, (text, crlf, kind) in enumerate(job.lines):
+        lines.append(Line(n, pos, text, crlf, kind))
+        starts.append(pos)
+        pos += len(text) + (2 if crlf else 1)
+    doc.lines, doc._line_starts = lines, starts
+    doc.records = [Record(i, a, b, st, text, data, err, None, h)
+                   for i, (a, b, st, text, data, err, h) in enumerate(job.records)]
+    return doc
 
 
 def run_slow(job: SlowJob) -> Any:
     """Runs in the worker thread; returns (diagnostics, info) or None when superseded."""
-    parts = [ln.text + "\r" if ln.crlf else ln.text for ln in job.lines]
-    text = "\n".join(parts) + ("\n" if job.lines and job.final_nl else "")
-    if job.bom:
-        text = "\ufeff" + text[1:]
     state = job.state
-    if job.superseded():
-        return None
-    doc = Document.from_text(state.live.path, text)
+    doc = rebuild(job)
     linter = state.linter
     ctx = make_context(state, doc, job.dialect or linter.config.dialect or dialects.detect_file(doc))
     last = [0.0]

@@ -31,6 +31,7 @@ count is scaled by the model table's factor and marked estimated.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -419,8 +420,11 @@ def _parallel(counter: Counter, records: list, todo: list[int], dialect: str | N
     chunks = (jobs - 1) * 3
     bounds = [(own + rest * k // chunks, own + rest * (k + 1) // chunks) for k in range(chunks)]
     _FORK_STATE = (counter, records, todo, dialect)
+    # Frozen objects are never scanned by the garbage collector, so the workers do not write to
+    # (and copy) every inherited page of the parsed records.
+    gc.freeze()
     try:
-        with mp.get_context("fork").Pool(jobs - 1) as pool:
+        with mp.get_context("fork").Pool(jobs - 1, initializer=gc.disable) as pool:
             pending = pool.map_async(_work, bounds, chunksize=1)
             ex = counter._example
             for i in todo[:own]:
@@ -428,6 +432,7 @@ def _parallel(counter: Counter, records: list, todo: list[int], dialect: str | N
             results = pending.get()
     finally:
         _FORK_STATE = None
+        gc.unfreeze()
     pos = own
     for shapes, raw in results:
         for et in _unpack(shapes, raw, counter):

@@ -193,7 +193,8 @@ class Linter:
     @staticmethod
     def key_prefix(ctx: Context, rules: list[Rule]) -> tuple:
         # The path is part of the key: options may differ per file (per-file schemas, ignores).
-        return (ctx.path, ctx.dialect, ctx.config.model, ctx.is_eval, tuple(r.code for r in rules))
+        return (ctx.path, ctx.dialect, ctx.config.model, ctx.config.context_limit, ctx.is_eval,
+                tuple(r.code for r in rules))
 
     def _run_document_rule(self, rule: DocumentRule, doc: Document, ctx: Context, out: list) -> None:
         for f in rule.check_document(doc, ctx) or ():

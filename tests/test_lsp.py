@@ -455,8 +455,6 @@ async def test_random_edits_end_like_a_fresh_open(tmp_path):
 # -- the server under test: the real one plus a controllable slow rule ----------------------------
 
 def _serve() -> None:
-    from dataclasses import dataclass  # noqa: F401
-
     from ftlsp.lsp import server as S
     from ftlsp.registry import load
     from ftlsp.rule import DatasetRule, Finding, Related, Severity

@@ -39,6 +39,8 @@ class Config:
     epochs: int | None = None  # None: computed as the provider's auto mode does
     context_limit: int | None = None  # tokens per training example; None: the model table's limit
     eval: tuple[str, ...] = ()  # eval/validation files of this project
+    # Training files (globs): lets the editor show, in an eval file, which records appear in training.
+    train: tuple[str, ...] = ()
     benchmarks: tuple[dict, ...] = ()  # external reference sets: {path, fields, name}
     prices: dict[str, Any] = field(default_factory=dict)  # overrides of the price table
     fail_on: str = "error"
@@ -58,6 +60,15 @@ class Config:
             return os.path.join(self.root, p)
         return p
 
+    def train_files(self) -> tuple[str, ...]:
+        """The ``train`` globs, resolved against the config's folder, as existing absolute paths."""
+        import glob
+
+        out: list[str] = []
+        for pattern in self.train:
+            out.extend(sorted(glob.glob(self.resolve(pattern), recursive=True)))
+        return tuple(dict.fromkeys(os.path.abspath(p) for p in out))
+
     def ignored_for(self, path: str) -> tuple[str, ...]:
         out: list[str] = []
         rel = _relative(path, self.root)
@@ -72,7 +83,7 @@ class Config:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("root", "source")}
-_TUPLE_FIELDS = {"select", "extend_select", "ignore", "exclude", "eval", "benchmarks"}
+_TUPLE_FIELDS = {"select", "extend_select", "ignore", "exclude", "eval", "train", "benchmarks"}
 
 
 def _relative(path: str, root: str | None) -> str:

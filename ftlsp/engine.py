@@ -301,9 +301,12 @@ def lint_paths(paths: list[str], config: Config, eval_paths: Iterable[str] = (),
     linter = linter or Linter(config)
     evals = tuple(dict.fromkeys([*eval_paths, *(config.resolve(p) for p in config.eval)]))
     eval_set = {os.path.abspath(p) for p in evals}
-    trains = tuple(p for p in paths if os.path.abspath(p) not in eval_set)
+    trains = tuple(p for p in paths if os.path.abspath(p) not in eval_set) or config.train_files()
     results = []
-    todo = list(dict.fromkeys([*paths, *evals]))
+    seen: dict[str, str] = {}  # one lint per file, however it was spelled (named and configured)
+    for p in [*paths, *evals]:
+        seen.setdefault(p if p == "-" else os.path.abspath(p), p)
+    todo = list(seen.values())
     for i, p in enumerate(todo):
         if progress:
             progress(i, len(todo), p)

@@ -196,3 +196,14 @@ def test_fix_never_rewrites_undecodable_files(files, capsys):
     (files / "latin.jsonl").write_bytes(raw)
     run(capsys, "latin.jsonl", "--fix", *only("FT0"))
     assert (files / "latin.jsonl").read_bytes() == raw
+
+
+def test_eval_file_alone_checks_configured_training_files(files, capsys):
+    rec = '{"prompt": "What is the capital of France?", "completion": "Paris"}'
+    (files / "train.jsonl").write_text("".join(f'{{"prompt": "q{i}", "completion": "a{i}"}}\n' for i in range(5)) + rec + "\n")
+    (files / "valid.jsonl").write_text(rec + "\n")
+    (files / "ftlint.toml").write_text('eval = ["valid.jsonl"]\ntrain = ["train.jsonl"]\n')
+    code, out, _ = run(capsys, "valid.jsonl", "--select", "FT501", "--format", "json")
+    diags = json.loads(out)["diagnostics"]
+    assert [(d["path"], d["line"]) for d in diags] == [("valid.jsonl", 1)]
+    assert diags[0]["related"][0]["path"].endswith("train.jsonl") and diags[0]["related"][0]["line"] == 6

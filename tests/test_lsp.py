@@ -400,6 +400,21 @@ async def test_background_results_arrive_later(profile, tmp_path):
                 assert not seen or "TST901" in cs
 
 
+async def test_eval_file_shows_records_that_appear_in_training(tmp_path):
+    """Both directions in the editor: an eval record copied from training points at the training line."""
+    train = [chat(i, "Training question") for i in range(12)]
+    (tmp_path / "train.jsonl").write_text("\n".join(train) + "\n", encoding="utf-8")
+    (tmp_path / "ftlint.toml").write_text('eval = ["valid.jsonl"]\ntrain = ["train*.jsonl"]\n', encoding="utf-8")
+    async with session("push", tmp_path, delay=0.0) as client:
+        text = "\n".join([chat(100, "A fresh eval question"), train[7]]) + "\n"
+        uri = open_doc(client, tmp_path / "valid.jsonl", text)
+        diags = await diagnostics(client, uri, expect=lambda ds: any(d.code == "FT501" for d in ds), timeout=30)
+        (d,) = [d for d in diags if d.code == "FT501"]
+        assert d.range.start.line == 1
+        loc = d.related_information[0].location
+        assert loc.uri == (tmp_path / "train.jsonl").as_uri() and loc.range.start.line == 7
+
+
 async def test_superseded_background_work_is_cancelled(tmp_path):
     log = tmp_path / "tst.log"
     async with session("push", tmp_path, delay=3.0, log=log, settings={"debounceMs": 100}) as client:

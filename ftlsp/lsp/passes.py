@@ -47,6 +47,7 @@ class FileState:
     settings: Any = None
     is_eval: bool = False
     eval_paths: tuple[str, ...] = ()
+    train_paths: tuple[str, ...] = ()  # for an eval file: the project's training files (config `train`)
     # fast pass
     dialect: str | None = None
     ex_diags: dict[int, tuple] = field(default_factory=dict)  # id(record) -> (record, diags, line0, start0)
@@ -148,7 +149,7 @@ def _shifted(d: Diagnostic, dl: int, ds: int) -> Diagnostic:
 def make_context(state: FileState, doc: Document, dialect: str | None) -> Context:
     linter = state.linter
     cfg = linter.config
-    return Context(cfg, doc.path, doc, dialect, state.is_eval, (), state.eval_paths, linter.services)
+    return Context(cfg, doc.path, doc, dialect, state.is_eval, state.train_paths, state.eval_paths, linter.services)
 
 
 def fast_pass(state: FileState, budget: float | None = None) -> bool:

@@ -143,6 +143,7 @@ class FtlspServer(LanguageServer):
         cfg = res.config
         state.eval_paths = tuple(os.path.abspath(cfg.resolve(p)) for p in cfg.eval)
         state.is_eval = os.path.abspath(state.live.path) in state.eval_paths
+        state.train_paths = cfg.train_files() if state.is_eval else ()
         if linter is not state.linter:
             state.linter = linter
             state.reset_fast()

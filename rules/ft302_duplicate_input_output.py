@@ -3,9 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ftlsp.rule import Severity
-from ftlsp.similarity.collect import Gathered, duplicate_finding, quote
+from ftlsp.similarity.collect import Gathered, copy_groups, duplicate_finding, quote
 
-from ftlsp.rules.ft301_duplicate_example import canonical
+from ftlsp.rules.ft301_duplicate_example import canonical_digest
 
 
 class DuplicateInputOutput(Gathered):
@@ -37,20 +37,16 @@ class DuplicateInputOutput(Gathered):
     class Options:
         pass
 
-    def finish(self, ctx):
-        groups: dict[tuple[str, str], list[int]] = {}
-        for n, (ex, p) in enumerate(self.items):
-            if p.input or p.output:
-                groups.setdefault((p.input, p.output), []).append(n)
-        for members in groups.values():
-            if len(members) < 2:
-                continue
+    def report(self, ctx):
+        groups = copy_groups((n, (p.input, p.output)) for n, (ex, p) in enumerate(self.items)
+                             if p.input or p.output)
+        for members in groups:
             seen: set[bytes] = set()
             f_ex, f_p = self.items[members[0]]
-            seen.add(canonical(f_ex.data))
+            seen.add(canonical_digest(f_ex.data))
             for m in members[1:]:
                 ex, p = self.items[m]
-                k = canonical(ex.data)
+                k = canonical_digest(ex.data)
                 if k in seen:  # an identical record: FT301
                     continue
                 seen.add(k)

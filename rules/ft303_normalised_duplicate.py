@@ -3,7 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ftlsp.rule import Severity
-from ftlsp.similarity.collect import Gathered, check_compare, duplicate_finding, quote
+from ftlsp.similarity.collect import (Gathered, check_compare, copy_groups, digest, duplicate_finding,
+                                       quote)
 from ftlsp.similarity.texts import normalise
 
 
@@ -43,19 +44,10 @@ class NormalisedDuplicate(Gathered):
         def __post_init__(self):
             check_compare("FT303", self.compare)
 
-    def finish(self, ctx):
+    def report(self, ctx):
         compare = self.options.compare
-        groups: dict[tuple[str, str], list[int]] = {}
-        for n, (ex, p) in enumerate(self.items):
-            if compare == "example":
-                key = (normalise(p.input), normalise(p.output))
-            else:
-                key = (normalise(p.get(compare)), "")
-            if key != ("", ""):
-                groups.setdefault(key, []).append(n)
-        for members in groups.values():
-            if len(members) < 2:
-                continue
+        groups = copy_groups(self._keys(compare))
+        for members in groups:
             f_ex, f_p = self.items[members[0]]
             exact_seen = {self._exact(f_p, compare)}
             for m in members[1:]:
@@ -68,6 +60,16 @@ class NormalisedDuplicate(Gathered):
                 msg = (f"{what} equals line {f_ex.line + 1} apart from case, whitespace or punctuation "
                        f"(similarity 1.00 after normalising): {quote(p, compare)}")
                 yield duplicate_finding(ex, f_ex, p, compare, msg, 1.0, len(members))
+
+    def _keys(self, compare):
+        # a digest of the normalised texts, not the texts: they would double the file's text in memory
+        for n, (ex, p) in enumerate(self.items):
+            if compare == "example":
+                a, b = normalise(p.input), normalise(p.output)
+            else:
+                a, b = normalise(p.get(compare)), ""
+            if a or b:
+                yield n, digest(a, b)
 
     @staticmethod
     def _exact(p, compare):

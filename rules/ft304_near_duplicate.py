@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from ftlsp.embeddings import Cancelled
 from ftlsp.rule import Related, Severity
 from ftlsp.similarity import lexical
-from ftlsp.similarity.collect import Gathered, check_compare, duplicate_finding, quote
+from ftlsp.similarity.collect import Gathered, check_compare, digest, duplicate_finding, quote
 from ftlsp.similarity.groups import best_matches
 from ftlsp.similarity.texts import normalise
 
@@ -64,12 +64,12 @@ class NearDuplicate(Gathered):
             if not 0.0 < self.threshold <= 1.0:
                 raise ValueError(f"FT304: threshold must be in (0, 1], got {self.threshold}")
 
-    def finish(self, ctx):
+    def report(self, ctx):
         o = self.options
         units, first_of = unique_units(self.items, o.compare, o.min_length)
         if len(units) < 2:
             return
-        texts = [u[0] for u in units]
+        texts = units.texts
         scorer = UnitScorer(units, o.compare, o.templates, o.any_edit)
         try:
             i, j, s = lexical.pairs(texts, o.threshold, scorer=scorer,
@@ -89,13 +89,36 @@ class NearDuplicate(Gathered):
             yield duplicate_finding(ex, m_ex, p, o.compare, msg, sc, size, extra, match_line=m_ex.line + 1)
 
 
-def unique_units(items, compare: str, min_length: int):
-    """Distinct normalised texts in order of first appearance: [(lsh text, input, output)], first item index.
+class Units:
+    """Distinct normalised texts: ``texts[k]`` is what LSH sees ("input output"), ``units[k]`` is
+    (text, input, output). Only the joined text is stored (input and output are slices of it):
+    on 50,000 records the three strings cost ~65 MB more."""
+
+    __slots__ = ("texts", "_split")
+
+    def __init__(self):
+        self.texts: list[str] = []
+        self._split: list[int] = []  # len(input) when the unit has an output, else -1
+
+    def add(self, a: str, b: str) -> None:
+        self.texts.append(a + " " + b if b else a)
+        self._split.append(len(a) if b else -1)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, k: int) -> tuple[str, str, str]:
+        t, s = self.texts[k], self._split[k]
+        return (t, t, "") if s < 0 else (t, t[:s], t[s + 1:])
+
+
+def unique_units(items, compare: str, min_length: int) -> tuple[Units, list[int]]:
+    """Distinct normalised texts in order of first appearance, and each one's first item index.
 
     Exact and normalised copies collapse into one unit (they are FT301-FT303's findings).
     """
-    seen: dict[tuple[str, str], int] = {}
-    units: list[tuple[str, str, str]] = []
+    seen: set[bytes] = set()
+    units = Units()
     first_of: list[int] = []
     for n, (ex, p) in enumerate(items):
         if compare == "example":
@@ -104,11 +127,11 @@ def unique_units(items, compare: str, min_length: int):
             a, b = normalise(p.get(compare)), ""
         if len(a) + len(b) < min_length:
             continue
-        key = (a, b)
+        key = digest(a, b)
         if key in seen:
             continue
-        seen[key] = len(units)
-        units.append((a + " " + b if b else a, a, b))
+        seen.add(key)
+        units.add(a, b)
         first_of.append(n)
     return units, first_of
 
@@ -121,7 +144,7 @@ class UnitScorer:
         self.any_edit = any_edit
         self.compare = compare
         self.templates = templates
-        self.df = lexical.doc_frequency([u[0] for u in units]) if templates else {}
+        self.df = lexical.doc_frequency(units.texts) if templates else {}
 
     def __call__(self, i: int, j: int, cutoff: float) -> float:
         (ti, ai, bi), (tj, aj, bj) = self.units[i], self.units[j]

@@ -70,7 +70,7 @@ class SemanticDuplicate(Gathered):
             if not 0.0 < self.threshold <= 1.0:
                 raise ValueError(f"FT305: threshold must be in (0, 1], got {self.threshold}")
 
-    def finish(self, ctx):
+    def report(self, ctx):
         o = self.options
         units, first_of = unique_units(self.items, o.compare, 1)
         if len(units) < 2:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from ftlsp.embeddings import Cancelled
 from ftlsp.rule import Finding, Related, Severity
 from ftlsp.similarity import lexical
-from ftlsp.similarity.collect import Gathered, check_compare
+from ftlsp.similarity.collect import Gathered, check_compare, copy_groups, digest
 from ftlsp.similarity.groups import UnionFind
 from ftlsp.similarity.texts import label_vocabulary, normalise, short
 
@@ -58,26 +58,31 @@ class ConflictingOutputs(Gathered):
             if self.compare not in ("input", "prompt"):
                 raise ValueError("FT401: compare must be 'input' or 'prompt'")
 
-    def finish(self, ctx):
+    def report(self, ctx):
         o = self.options
         items = self.items
         labels_like = label_vocabulary([p.output for _, p in items]) is not None
-        keys: dict[str, int] = {}
+        fuzzy = o.threshold < 1.0
+        keys: dict[bytes, int] = {}  # digest of the normalised input -> unit
         unit_of: list[int] = []
-        texts: list[str] = []
+        texts: list[str] = []  # normalised inputs, kept only to compare them (threshold < 1)
         for ex, p in items:
             k = normalise(p.get(o.compare))
             if not k or not p.output.strip():
                 unit_of.append(-1)
                 continue
-            u = keys.get(k)
+            d = digest(k)
+            u = keys.get(d)
             if u is None:
-                u = keys[k] = len(texts)
-                texts.append(k)
+                u = keys[d] = len(keys)
+                if fuzzy:
+                    texts.append(k)
             unit_of.append(u)
-        uf = UnionFind(len(texts))
+        n_units = len(keys)
+        del keys
+        uf = UnionFind(n_units)
         sims: dict[int, float] = {}
-        if o.threshold < 1.0 and len(texts) > 1:
+        if fuzzy and n_units > 1:
             try:
                 i, j, s = lexical.pairs(texts, o.threshold, cancelled=lambda f: ctx.cancelled("label conflicts", f))
             except Cancelled:
@@ -85,17 +90,11 @@ class ConflictingOutputs(Gathered):
             for a, b, sc in zip(i.tolist(), j.tolist(), s.tolist()):
                 uf.union(a, b)
                 sims[a] = min(sims.get(a, 1.0), sc)
-        groups: dict[int, list[int]] = {}
-        for n, u in enumerate(unit_of):
-            if u >= 0:
-                groups.setdefault(uf.find(u), []).append(n)
-        self._unit_of = unit_of
-        for root, members in groups.items():
-            if len(members) < 2:
-                continue
-            yield from self._conflict(members, labels_like, sims)
+        groups = copy_groups((n, uf.find(u)) for n, u in enumerate(unit_of) if u >= 0)
+        for members in groups:
+            yield from self._conflict(members, labels_like, sims, unit_of)
 
-    def _conflict(self, members, labels_like, sims):
+    def _conflict(self, members, labels_like, sims, unit_of):
         o = self.options
         reps: list[tuple[str, int, int]] = []  # (normalised output, first member, count)
         for m in members:
@@ -113,7 +112,7 @@ class ConflictingOutputs(Gathered):
             return
         lines = [self.items[m][0].line + 1 for m in members]
         label_counts = {self.items[first][1].output: cnt for _, first, cnt in reps}
-        sim = min((sims.get(self._unit_of[m], 1.0) for m in members), default=1.0)
+        sim = min((sims.get(unit_of[m], 1.0) for m in members), default=1.0)
         noun = "label" if labels_like else "output"
         for _, first, cnt in reps:
             ex, p = self.items[first]

@@ -55,7 +55,7 @@ class InconsistentLabel(Gathered):
         min_ratio: float = 5.0
         max_labels: int = 100
 
-    def finish(self, ctx):
+    def report(self, ctx):
         o = self.options
         outputs = [p.output for _, p in self.items]
         vocab = label_vocabulary(outputs, max_labels=o.max_labels)

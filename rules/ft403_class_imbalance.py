@@ -84,7 +84,7 @@ class ClassImbalance(Gathered):
         min_examples: int = 20
         max_labels: int = 100
 
-    def finish(self, ctx):
+    def report(self, ctx):
         o = self.options
         outputs = [p.output for _, p in self.items]
         if len(outputs) < o.min_examples:

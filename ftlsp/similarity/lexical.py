@@ -59,16 +59,16 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
         return empty
     sig = minhash.signatures(texts, n=SHINGLE, cancelled=None if cancelled is None else (
         lambda f: cancelled(0.5 * f)))
-    ci, cj = minhash.candidates(sig, BANDS, ROWS)
+    ci, cj = minhash.candidates(sig, BANDS, ROWS, min_jaccard=min_jaccard)
+    del sig
     if len(ci) == 0:
         return empty
-    jac = minhash.jaccard_estimate(sig, ci, cj)
-    keep = jac >= min_jaccard
     # long texts: the length ratio bounds ratio(); skip pairs that cannot reach the threshold
     lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     la, lb = lens[ci], lens[cj]
-    keep &= 2 * np.minimum(la, lb) / np.maximum(la + lb, 1) >= threshold - 1e-9
+    keep = 2 * np.minimum(la, lb) / np.maximum(la + lb, 1) >= threshold - 1e-9
     ci, cj = ci[keep], cj[keep]
+    del lens, la, lb, keep
     out_i, out_j, out_s = [], [], []
     step = 50_000
     for s in range(0, len(ci), step):

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -41,15 +42,28 @@ def label_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Parts:
-    """The texts of one record as the similarity rules see them."""
+    """The texts of one record as the similarity rules see them.
+
+    Kept for every record of a file (and shared between rules and editor passes), so it holds
+    no copies: ``input`` and ``output`` are the record's own strings when they are one turn each,
+    ``prompt`` and ``whole`` are joined on demand from ``texts`` (the record's turn strings).
+    """
 
     input: str
     output: str
-    prompt: str
-    whole: str
+    texts: tuple[str, ...]  # every turn's text, in order (the record's own strings)
+    n_head: int  # texts[:n_head] are the prompt (system and input turns before the final answer)
     input_pointer: str  # first input turn: where input findings are underlined
     output_pointer: str  # the answer (label) string, "" when none
     single_output: bool  # the answer is one JSON string (so a fix can replace it)
+
+    @property
+    def prompt(self) -> str:
+        return "\n".join(self.texts[:self.n_head])
+
+    @property
+    def whole(self) -> str:
+        return "\n".join(self.texts)
 
     def get(self, compare: str) -> str:
         if compare == "example":
@@ -75,13 +89,15 @@ def parts(data: Any, dialect: str | None) -> Parts:
         head, tail = ts[:last], ts[last:]
     inputs = [t for t in head if t.role != "system"] or head
     trained = [t for t in tail if t.trained] or tail
+    # "\n".join of one string is that string: single turns are not copied. Pointers repeat
+    # from record to record ("/messages/1/content"): one shared string each.
     return Parts(
-        input="\n".join(t.text for t in inputs),
-        output="\n".join(t.text for t in trained),
-        prompt="\n".join(t.text for t in head),
-        whole="\n".join(t.text for t in ts),
-        input_pointer=inputs[0].pointer if inputs else "",
-        output_pointer=trained[0].pointer if trained else "",
+        input="\n".join([t.text for t in inputs]),
+        output="\n".join([t.text for t in trained]),
+        texts=tuple(t.text for t in ts),
+        n_head=len(head),
+        input_pointer=sys.intern(inputs[0].pointer) if inputs else "",
+        output_pointer=sys.intern(trained[0].pointer) if trained else "",
         single_output=len(trained) == 1,
     )
 

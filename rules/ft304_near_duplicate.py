@@ -144,7 +144,14 @@ class UnitScorer:
         self.any_edit = any_edit
         self.compare = compare
         self.templates = templates
-        self.df = lexical.doc_frequency(units.texts) if templates else {}
+        self._df: dict[str, int] | None = None
+
+    @property
+    def df(self) -> dict[str, int]:
+        """Word -> number of units using it; built on first use (files without candidates never need it)."""
+        if self._df is None:
+            self._df = lexical.doc_frequency(self.units.texts) if self.templates else {}
+        return self._df
 
     def __call__(self, i: int, j: int, cutoff: float) -> float:
         (ti, ai, bi), (tj, aj, bj) = self.units[i], self.units[j]

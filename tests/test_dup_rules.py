@@ -142,3 +142,65 @@ def test_lexical_pairs_finds_typos_not_strangers():
     i, j, s = lexical.pairs(texts, 0.9)
     assert list(zip(i.tolist(), j.tolist())) == [(2, 0)]
     assert 0.9 <= s[0] < 1.0
+
+
+def _texts(n, words=170, seed=0):
+    import random
+
+    rng = random.Random(seed)
+    vocab = ["".join(rng.choice("abcdefghij") for _ in range(5)) for _ in range(500)]
+    return [" ".join(rng.choice(vocab) for _ in range(rng.randint(1, words))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("budget", [10_000_000, 20_000])  # all shingles / a consistent subsample
+def test_minhash_chunks_do_not_change_signatures(budget):
+    texts = _texts(600, 60) + ["", "a", "é😀"]
+    whole = minhash.signatures(texts, budget=budget, text_chunk=1 << 30)
+    assert (minhash.signatures(texts, budget=budget, text_chunk=500) == whole).all()
+    assert (minhash.signatures(texts, budget=budget, text_chunk=1) == whole).all()
+
+
+def test_minhash_memory_does_not_grow_with_the_file():
+    """4M characters: the shingle arrays of all texts at once took ~125 MB; chunks keep it near 20."""
+    import tracemalloc
+
+    texts = _texts(4000, 340)
+    tracemalloc.start()
+    try:
+        minhash.signatures(texts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 2**20, peak / 2**20
+
+
+def test_candidates_min_jaccard_filter_is_the_same_as_filtering_after():
+    texts = [" ".join(t.split()[:8]) for t in _texts(5000, 12, seed=3)]  # short texts: many candidates
+    sig = minhash.signatures(texts)
+    ci, cj = minhash.candidates(sig, 32, 4)
+    keep = minhash.jaccard_estimate(sig, ci, cj) >= 0.35
+    fi, fj = minhash.candidates(sig, 32, 4, min_jaccard=0.35)
+    assert 0 < len(fi) < len(ci)
+    assert (fi == ci[keep]).all() and (fj == cj[keep]).all()
+    assert (fj < fi).all() and len(set(zip(fi.tolist(), fj.tolist()))) == len(fi)
+
+
+def test_rules_do_not_keep_the_document_after_a_run(lint_text):
+    from ftlsp.config import Config
+    from ftlsp.document import Document
+    from ftlsp.engine import Linter
+
+    text = "\n".join([pc("a question here", "x"), pc("a question here", "x"), pc("a qestion here", "x")]) + "\n"
+    linter = Linter(Config(select=("FT3", "FT4")))
+    doc = Document.from_text("t.jsonl", text)
+    assert linter.lint(doc).diagnostics
+    gathered = [r for r in linter.rules_for(doc.path) if hasattr(r, "items")]
+    assert len(gathered) >= 7 and all(r.items == [] for r in gathered)
+
+
+def test_parts_share_the_record_strings():
+    data = {"messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "U" * 50},
+                         {"role": "assistant", "content": "A" * 50}]}
+    p = parts(data, None)
+    assert p.input is data["messages"][1]["content"] and p.output is data["messages"][2]["content"]
+    assert (p.prompt, p.whole) == ("S\n" + "U" * 50, "S\n" + "U" * 50 + "\n" + "A" * 50)

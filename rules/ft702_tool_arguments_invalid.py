@@ -6,7 +6,7 @@ import orjson
 
 from ftlsp import dialects as D
 from ftlsp.content import schema as S
-from ftlsp.content.record import short
+from ftlsp.content.record import content_clean, short
 from ftlsp.rule import ExampleRule, Finding, Severity
 
 
@@ -36,6 +36,7 @@ class ToolArgumentsInvalid(ExampleRule):
     summary = "Tool-call arguments do not validate against the declared tool's parameters schema"
     default_severity = Severity.ERROR
     dialects = frozenset({D.OPENAI_CHAT, D.MISTRAL})
+    clean_check = content_clean  # the content rules' shared gate: records without tools are skipped
 
     def check(self, ex, ctx):
         data = ex.data

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ftlsp.content.record import features_of
+from ftlsp.content.record import features_all
 from ftlsp.content.shape import Shape, _keys, classify
 from ftlsp.rule import DatasetRule, Finding, Related, Severity
 
@@ -55,18 +55,21 @@ class OutputFormatOutlier(DatasetRule):
 
     def start(self, ctx):
         self.doc = ctx.document
-        self.items: list[tuple] = []
+        self.examples: list = []
+        self.add = self.examples.append  # called per record: a C call; the work is done in finish
 
-    def add(self, ex):
-        outs = features_of(ex, self.doc).outputs
-        if outs:
-            ptr, text = outs[-1]
-            shape = classify(text)
-            if shape.kind != "empty":  # empty outputs are FT105's
-                self.items.append((ex, ptr, shape))
+    def add(self, ex):  # replaced in start() by the list's append
+        self.examples.append(ex)
 
     def finish(self, ctx):
-        items, o = self.items, self.options
+        items = []
+        for ex, f in zip(self.examples, features_all(self.examples, self.doc)):
+            if f.outputs:
+                ptr, text = f.outputs[-1]
+                shape = classify(text)
+                if shape.kind != "empty":  # empty outputs are FT105's
+                    items.append((ex, ptr, shape))
+        o = self.options
         n = len(items)
         if n < max(o.min_examples, 2):
             return

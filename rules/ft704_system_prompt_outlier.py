@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ftlsp.content.record import features_of, short
+from ftlsp.content.record import features_all, short
 from ftlsp.rule import DatasetRule, Finding, Related, Severity
 
 
@@ -52,15 +52,17 @@ class SystemPromptOutlier(DatasetRule):
 
     def start(self, ctx):
         self.doc = ctx.document
-        self.items: list[tuple] = []
+        self.examples: list = []
+        self.add = self.examples.append  # called per record: a C call; the work is done in finish
 
-    def add(self, ex):
-        f = features_of(ex, self.doc)
-        if f.first_pointer is not None:
-            self.items.append((ex, f.system, f.system_pointer or f.first_pointer))
+    def add(self, ex):  # replaced in start() by the list's append
+        self.examples.append(ex)
 
     def finish(self, ctx):
-        items, o = self.items, self.options
+        items = [(ex, f.system, f.system_pointer or f.first_pointer)
+                 for ex, f in zip(self.examples, features_all(self.examples, self.doc))
+                 if f.first_pointer is not None]
+        o = self.options
         n = len(items)
         if n < max(o.min_examples, 2):
             return

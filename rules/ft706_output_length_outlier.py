@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ftlsp.content.record import approx_words, features_of, turns_of
+from ftlsp.content.record import approx_words, features_all, turns_of
 from ftlsp.rule import DatasetRule, Finding, Severity
 
 
@@ -55,14 +55,17 @@ class OutputLengthOutlier(DatasetRule):
 
     def start(self, ctx):
         self.doc = ctx.document
-        self.items: list[tuple] = []
+        self.examples: list = []
+        self.add = self.examples.append  # called per record: a C call; the work is done in finish
 
-    def add(self, ex):
-        for ptr, text in features_of(ex, self.doc).outputs:
-            self.items.append((ex, ptr, approx_words(text)))
+    def add(self, ex):  # replaced in start() by the list's append
+        self.examples.append(ex)
 
     def finish(self, ctx):
-        items, o = self.items, self.options
+        items = [(ex, ptr, approx_words(text))
+                 for ex, f in zip(self.examples, features_all(self.examples, self.doc))
+                 for ptr, text in f.outputs]
+        o = self.options
         if len(items) < max(o.min_examples, 3):
             return
         ws = sorted(w for _, _, w in items)

@@ -1,19 +1,10 @@
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ftlsp.content.record import output_texts
-from ftlsp.content.scan import REFUSAL_ANCHORS, refusals
+from ftlsp.content.record import content_clean, output_texts
+from ftlsp.content.scan import refusals
 from ftlsp.rule import ExampleRule, Finding, Severity
-
-
-_ANCHOR = re.compile("|".join(re.escape(w) for w in REFUSAL_ANCHORS))
-
-
-def _no_anchor(ex, ctx) -> bool:
-    """Engine group check: no anchor word anywhere in the raw record, so no output can match."""
-    return _ANCHOR.search(ex.text) is None
 
 
 class AiRefusalBoilerplate(ExampleRule):
@@ -43,7 +34,7 @@ class AiRefusalBoilerplate(ExampleRule):
     """
 
     code = "FT708"
-    clean_check = _no_anchor
+    clean_check = content_clean  # the content rules' shared gate: skipped on clean records
     name = "ai-refusal-boilerplate"
     summary = "Trained answer contains AI/refusal boilerplate (\"As an AI language model\")"
     default_severity = Severity.WARNING

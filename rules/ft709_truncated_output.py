@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftlsp.content.record import output_texts, short
+from ftlsp.content.record import content_clean, output_texts, short
 from ftlsp.content.truncation import truncation
 from ftlsp.rule import ExampleRule, Finding, Severity
 
@@ -33,6 +33,7 @@ class TruncatedOutput(ExampleRule):
     name = "truncated-output"
     summary = "Trained answer looks cut off (unbalanced JSON, unclosed fence, ends mid-sentence)"
     default_severity = Severity.WARNING
+    clean_check = content_clean  # the content rules' shared gate: skipped on clean records
 
     @dataclass(frozen=True)
     class Options:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftlsp.content.record import raw_clean_check, scan_of, where
+from ftlsp.content.record import content_clean, scan_of, where
 from ftlsp.rule import Edit, ExampleRule, Finding, Fix, Severity
 
 ALL_ROLES = ("system", "user", "assistant", "tool", "other")
@@ -29,7 +29,7 @@ class Mojibake(ExampleRule):
     """
 
     code = "FT710"
-    clean_check = raw_clean_check  # skipped by the engine when the raw text has no trigger
+    clean_check = content_clean  # the content rules' shared gate: skipped on clean records
     name = "mojibake"
     summary = "Text contains mojibake (UTF-8 decoded as Latin-1/cp1252: Ã©, â€™, Â°)"
     default_severity = Severity.WARNING

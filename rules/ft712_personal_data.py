@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ftlsp.content import pii
-from ftlsp.content.record import raw_clean_check, hit_findings, scan_of, where
+from ftlsp.content.record import content_clean, hit_findings, scan_of, where
 from ftlsp.rule import ExampleRule, Severity
 
 ALL_ROLES = ("system", "user", "assistant", "tool", "other")
@@ -46,7 +46,7 @@ class PersonalData(ExampleRule):
     """
 
     code = "FT712"
-    clean_check = raw_clean_check  # skipped by the engine when the raw text has no trigger
+    clean_check = content_clean  # the content rules' shared gate: skipped on clean records
     name = "personal-data"
     summary = "Text contains personal data (e-mail, phone, card number, IBAN, public IP address)"
     default_severity = Severity.WARNING

@@ -376,6 +376,6 @@ def test_fast_chat_path_agrees_with_fields_turns():
         ts = fields.turns(data, "openai-chat")
         outs = [(t.pointer, t.text) for _, t in record.outputs(ts)]
         sys_t = next((t for t in ts if t.role == "system"), None)
-        assert fast[0] == outs
+        assert list(fast[0]) == outs
         assert (fast[1], fast[2]) == ((sys_t.text, sys_t.pointer) if sys_t else (None, None))
         assert fast[3] == (ts[0].pointer if ts else None)

@@ -1,23 +1,26 @@
-"""Per-record work shared by the FT7xx rules: turns, the content scan, dataset features.
+"""Per-record work shared by the FT7xx rules: the shared gate, turns, the content scan, features.
+
+Most records have nothing to report, so the engine first asks ``content_clean``
+once per record (the group check of every content example rule): one pass of
+cheap tests over the raw text and the outputs decides for all of them.
 
 The engine runs every example rule on one record before the next, so a
-one-slot cache lets all content rules share one ``fields.turns`` call and one
-scan. Dataset rules (format, system prompt and length outliers) need a few
+one-slot cache lets the rules that do run share one ``fields.turns`` call and
+one scan. Dataset rules (format, system prompt and length outliers) need a few
 features per record; those are cached per document (weakly: they go with the
-document) so the three rules, and the editor's later background pass, compute
-them once.
+document), filled by the gate in the fast pass and read in the slow pass.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ftlsp import dialects as D
 from ftlsp import fields
 from ftlsp.content import scan as _scan
+from ftlsp.content.truncation import truncation_cue
 from ftlsp.rule import Finding
 
 _lock = threading.Lock()
@@ -42,7 +45,9 @@ def scan_of(ex: Any) -> _scan.RecordScan:
     c = _last_scan
     if c is not None and c[0] is ex.record and c[1] == ex.dialect:
         return c[2]
-    rs = _scan.scan_turns(turns_of(ex)) if not _scan.raw_clean(ex.text) else _EMPTY
+    g = _last_gate
+    raw_hit = g[1] & _scan.RAW_HIT if g[0] is ex.record else not _scan.raw_clean(ex.text)
+    rs = _scan.scan_turns(turns_of(ex)) if raw_hit else _EMPTY
     with _lock:
         _last_scan = (ex.record, ex.dialect, rs)
     return rs
@@ -51,10 +56,32 @@ def scan_of(ex: Any) -> _scan.RecordScan:
 _EMPTY = _scan.RecordScan([])
 
 
-def raw_clean_check(ex: Any, ctx: Any) -> bool:
-    """The engine's group check for scan-based rules: no trigger anywhere in the raw record text,
-    so every such rule would find nothing; the engine then skips all of them for this record."""
-    return _scan.raw_clean(ex.text)
+_last_gate: tuple[Any, int] = (None, 0)  # (record, raw gate flags) of the last gated record
+
+
+def content_clean(ex: Any, ctx: Any) -> bool:
+    """The engine's group check for every content example rule (FT702, FT707-FT713): True when
+    none of them can report anything for this record, so the engine skips them all.
+
+    Each test is a necessary condition of a finding (never the finding itself): no trigger in the
+    raw text (placeholders, mojibake, U+FFFD, personal data, secrets), no output that may hold
+    refusal boilerplate (a phrase start and an anchor), no output with a truncation cue, no tool
+    declarations.
+    """
+    global _last_gate
+    rec = ex.record
+    data = rec.data
+    if "tools" in data or "functions" in data:
+        return False
+    g = _scan.record_gate(rec.text)
+    _last_gate = (rec, g)  # the record is kept so its id cannot be reused
+    if g & _scan.RAW_HIT:
+        return False
+    for _, text in features_of(ex, ctx.document).outputs:
+        if truncation_cue(text) or (_scan.refusal_possible(text)
+                                    and _scan.refusal_anchor(text, g & _scan.UPPER_PAIR)):
+            return False
+    return True
 
 
 def outputs(ts: list[fields.Turn]) -> list[tuple[int, fields.Turn]]:
@@ -64,12 +91,14 @@ def outputs(ts: list[fields.Turn]) -> list[tuple[int, fields.Turn]]:
             and not t.pointer.endswith("/function_call/arguments")]
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
+class Features(NamedTuple):
     outputs: tuple[tuple[str, str], ...]  # (pointer, text) of each trained output
     system: str | None  # the first system prompt
     system_pointer: str | None
     first_pointer: str | None  # the first text of the record (where "no system prompt" is reported)
+
+
+_new_features = tuple.__new__  # Features(...) without the Python-level __new__: one per record
 
 
 _features: "weakref.WeakKeyDictionary[Any, dict[int, tuple[Any, Features]]]" = weakref.WeakKeyDictionary()
@@ -94,24 +123,43 @@ def _per_doc(document: Any) -> dict | None:
 
 
 def features_of(ex: Any, document: Any = None) -> Features:
+    rec, dialect = ex.record, ex.dialect
     per_doc = _per_doc(document) if document is not None else None
     if per_doc is not None:
-        hit = per_doc.get(ex.index)
-        if hit is not None and hit[0] is ex.record:
-            return hit[1]
-    fast = _fast_chat(ex.data, ex.dialect)
+        hit = per_doc.get(rec.index)
+        if hit is not None and hit[0] is rec and hit[1] == dialect:
+            return hit[2]
+    fast = _fast_chat(rec.data, dialect)
     if fast is not None:
         outs, sys_text, sys_ptr, first = fast
     else:
         ts = turns_of(ex)
-        outs = [(t.pointer, t.text) for _, t in outputs(ts)]
+        outs = tuple((t.pointer, t.text) for _, t in outputs(ts))
         sys_turn = next((t for t in ts if t.role == "system"), None)
         sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
         first = ts[0].pointer if ts else None
-    f = Features(tuple(outs), sys_text, sys_ptr, first)
+    f = _new_features(Features, (outs, sys_text, sys_ptr, first))
     if per_doc is not None:
-        per_doc[ex.index] = (ex.record, f)
+        per_doc[rec.index] = (rec, dialect, f)
     return f
+
+
+def features_all(examples: list, document: Any) -> list[Features]:
+    """``features_of`` for each example, in order: the dataset rules' bulk read in ``finish``."""
+    per_doc = _per_doc(document) if document is not None else None
+    if per_doc is None:
+        return [features_of(ex) for ex in examples]
+    get = per_doc.get
+    out = []
+    append = out.append
+    for ex in examples:
+        rec = ex.record
+        hit = get(rec.index)
+        if hit is not None and hit[0] is rec and hit[1] == ex.dialect:
+            append(hit[2])
+        else:
+            append(features_of(ex, document))
+    return out
 
 
 def output_texts(ex: Any, document: Any = None) -> tuple[tuple[str, str], ...]:
@@ -140,27 +188,37 @@ def _fast_chat(data: Any, dialect: str | None):
     top = data.get("system")
     if isinstance(top, str):
         sys_text, sys_ptr, first = top, "/system", "/system"
-    for i, m in enumerate(msgs):
+    aliases, ptrs = _ALIASES, _CONTENT_PTRS
+    i = -1
+    for m in msgs:
+        i += 1
         if type(m) is not dict:
             if isinstance(m, dict):
                 return None
             continue
         c = m.get("content")
-        if "tool_calls" in m or "function_call" in m or (c is not None and type(c) is not str):
-            return None
-        if c is None:
-            continue
         r = m.get("role")
-        role = _ALIASES.get(r, "other") if isinstance(r, str) else "other"
-        ptr = f"/messages/{i}/content"
+        if len(m) == 2 and r is not None and c.__class__ is str:
+            weighted = False  # exactly role and content: no tool calls, no weight
+        elif "tool_calls" in m or "function_call" in m or (c is not None and type(c) is not str):
+            return None
+        elif c is None:
+            continue
+        else:
+            weighted = "weight" in m
+        role = aliases.get(r, "other") if isinstance(r, str) else "other"
+        ptr = ptrs[i] if i < 64 else f"/messages/{i}/content"
         if first is None:
             first = ptr
         if role == "assistant":
-            if m.get("weight", 1) != 0:
+            if not weighted or m["weight"] != 0:
                 outs.append((ptr, c))
         elif role == "system" and sys_text is None:
             sys_text, sys_ptr = c, ptr
-    return outs, sys_text, sys_ptr, first
+    return tuple(outs), sys_text, sys_ptr, first
+
+
+_CONTENT_PTRS = tuple(f"/messages/{i}/content" for i in range(64))
 
 
 def approx_words(s: str) -> int:
@@ -224,7 +282,7 @@ class ScanRuleMixin:
     """
 
     kind: str
-    clean_check = raw_clean_check
+    clean_check = content_clean
 
     def message(self, h: _scan.Hit, t: fields.Turn) -> str:  # pragma: no cover - overridden
         raise NotImplementedError

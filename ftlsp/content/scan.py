@@ -333,8 +333,9 @@ _TOK_BYTES = re.compile(rb"0[aA]")  # a digit then a letter: tokens, keys, IBANs
 # A Latin-1 lead (U+00C2-U+00F4: bytes C3 82-B4) followed by a continuation character as cp1252.
 _MOJI_BYTES = re.compile(rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|"
                          rb"\xcb[\x86\x9c]|\xe2(?:\x80[\x93\x94\x98-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\x82\xac|\x84\xa2))")
-# JSON escapes that could hide a trigger: \u00c0-\u00ff (mojibake leads), \ufffd, \u003c (<), \/.
-_ESCAPE_GATE = re.compile(r"\\(?:u00[c-fC-F]|u[fF]{3}[dD]|u003[cC]|/)")
+# JSON escapes that could hide a trigger: \u00c0-\u00ff (mojibake leads), \ufffd, escaped printable
+# ASCII \u0020-\u007f (a "<", "[" or letter written as an escape: JSON writers never do it), \/.
+_ESCAPE_GATE = re.compile(r"\\(?:u00[2-7c-fC-F]|u[fF]{3}[dD]|/)")
 # Anchors for refusals (case-sensitive, in the usual capitalisation): "As an AI", "OpenAI", "I'm sorry",
 # "I cannot fulfill", "knowledge cutoff", "As of my last update", "personal opinions".
 REFUSAL_ANCHORS = ("AI", "language model", "orry", "fulfill", "comply", "assist with", "help with", "cutoff",
@@ -369,9 +370,66 @@ def triggers(text: str, raw: bool = False) -> int:
     return f
 
 
+# -- the record gate ---------------------------------------------------------------------------------
+#
+# ``record_gate`` asks the trigger questions of ``triggers(text, raw=True)`` of a whole record in
+# fewer passes: single characters first (memchr speed), then one search per literal first byte. In
+# its own translation "{" reads as a capital, so the search for two adjacent capitals also covers
+# "{{" (a record with such a pair then gets the exact checks). Each answer errs towards "may hold".
+
+RAW_HIT, UPPER_PAIR = 1, 2
+_ALL = RAW_HIT | UPPER_PAIR
+_RAW_TABLE = bytearray(_TABLE)
+_RAW_TABLE[ord("{")] = ord("A")
+_RAW_TABLE = bytes(_RAW_TABLE)
+_UPPER_PAIR = re.compile(rb"AA").search
+_UPPER_RUN = re.compile(rb"AAAA").search
+_DIGIT_LED = re.compile(rb"0(?:[aA]|[0.]{5,}0)").search  # the token and number-run triggers
+_ANGLE_RAW = re.compile(rb"<[A-Za-z_ .()/:\-]").search  # = <[aA.] after translation
+_WORDISH = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_ .()/:-")  # = [aA.]
+_MOJI_RAW = _MOJI_BYTES.search
+_ESCAPE_RAW = _ESCAPE_GATE.search
+
+
+def record_gate(record_text: str) -> int:
+    """What the raw text of a record may hold (0: nothing the scan reports, no two adjacent capitals).
+
+    RAW_HIT: a scan trigger (placeholder, mojibake, U+FFFD, personal data, secret) may be there;
+    UPPER_PAIR: two capitals may be adjacent (FT708's "AI" anchor needs that).
+    """
+    text = record_text
+    if "@" in text:
+        return _ALL
+    if text.isascii():
+        b = text.encode("ascii")
+    else:
+        if "\ufffd" in text:
+            return _ALL
+        b = text.encode("utf-8", "surrogatepass")
+        if b"\xc3" in b and _MOJI_RAW(b):
+            return _ALL
+    if "\\" in text and _ESCAPE_RAW(text):
+        return _ALL
+    i = b.find(b"[")
+    while i >= 0:  # "[" then a letter or separator; raw JSON has a few "[" of its own, rarely more
+        if b[i + 1:i + 2] and b[i + 1] in _WORDISH:
+            return _ALL
+        i = b.find(b"[", i + 1)
+    if ("<" in text and _ANGLE_RAW(b)) or (b"L" in b and b"Lorem ipsum" in b):
+        return _ALL
+    bt = b.translate(_RAW_TABLE)
+    if _DIGIT_LED(bt):
+        return _ALL
+    if _UPPER_PAIR(bt):
+        if _UPPER_RUN(bt) or b"{{" in b:
+            return _ALL
+        return UPPER_PAIR
+    return 0
+
+
 def raw_clean(record_text: str) -> bool:
     """True when no string of the record can contain anything the scan reports."""
-    return triggers(record_text, raw=True) == 0
+    return not record_gate(record_text) & RAW_HIT
 
 
 def scan_turns(turns: list[fields.Turn]) -> RecordScan:
@@ -402,12 +460,48 @@ _FFFD = re.compile("\ufffd+")
 
 def refusals(text: str) -> list[re.Match]:
     """AI/refusal boilerplate in one output (cheap anchor test first)."""
-    for w in REFUSAL_ANCHORS:
-        if w in text:
-            break
-    else:
+    if not refusal_anchor(text):
         return []
     return list(_REFUSAL.finditer(text))
+
+
+def refusal_anchor(text: str, upper_pair: int | bool = True) -> bool:
+    """Does ``text`` contain one of REFUSAL_ANCHORS? ``upper_pair`` false: the caller knows that no
+    two capitals are adjacent in it, so "AI" cannot be there."""
+    if upper_pair and "AI" in text:
+        return True
+    for w in _LOWER_ANCHORS:
+        if w in text:
+            return True
+    return False
+
+
+_LOWER_ANCHORS = tuple(w for w in REFUSAL_ANCHORS if w != "AI")
+
+# Every alternative of _REFUSAL starts, once lowercased, with "as a"/"as of my ", "i am "/"i can..."/
+# "i do... have ", "i'm "/"i’m ", "my knowledge"/"my training" or "developed|created|trained by
+# openai": a text without any of these has no match, whatever its anchors. (?i) also matches four
+# non-ASCII letters to ASCII ones (İ ı ſ K): a text holding one is not decided here.
+_REFUSAL_STARTS = tuple(re.compile(p).search for p in (
+    rb"as (?:an? (?:ai|artificial intelligence|(?:large )?language model)|of my )",
+    rb"i(?: (?:am |can(?:not|'t|\xe2\x80\x99t) |do(?: not|n't|n\xe2\x80\x99t) have )|'m |\xe2\x80\x99m )",
+    rb"y (?:knowledge|training|openai)"))  # "my knowledge", "my training", "by openai"
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def refusal_possible(text: str) -> bool:
+    """False when ``_REFUSAL`` certainly has no match in ``text`` (a necessary condition, on bytes)."""
+    if text.isascii():
+        b = text.encode("ascii").lower()
+    else:
+        for c in _FOLDS_TO_ASCII:
+            if c in text:
+                return True
+        b = text.encode("utf-8", "surrogatepass").lower()
+    for search in _REFUSAL_STARTS:
+        if search(b):
+            return True
+    return False
 
 
 def _mentions_template(turns: list[fields.Turn]) -> bool:

@@ -40,10 +40,25 @@ def _keys(keys: tuple[str, ...]) -> str:
     return "{" + shown + "}"
 
 
+# Shapes are immutable: one instance per kind (and per key set or tag) serves every record.
+_KIND = {k: Shape(k) for k in KIND_LABELS}
+_VARIANTS: dict[tuple[str, object], Shape] = {}
+
+
+def _variant(kind: str, keys: tuple[str, ...] | None = None, tag: str = "") -> Shape:
+    key = (kind, keys if kind == "json-object" else tag)
+    shape = _VARIANTS.get(key)
+    if shape is None:
+        if len(_VARIANTS) > 10_000:
+            _VARIANTS.clear()
+        shape = _VARIANTS[key] = Shape(kind, keys, tag)
+    return shape
+
+
 def classify(text: str, label_max_words: int = 3, label_max_chars: int = 40) -> Shape:
     s = text.strip() if text[:1].isspace() or text[-1:].isspace() else text
     if not s:
-        return Shape("empty")
+        return _KIND["empty"]
     c = s[0]
     if c in "{[":
         try:
@@ -51,18 +66,18 @@ def classify(text: str, label_max_words: int = 3, label_max_chars: int = 40) -> 
         except orjson.JSONDecodeError:
             v = None
         if isinstance(v, dict):
-            return Shape("json-object", tuple(sorted(v)))
+            return _variant("json-object", tuple(sorted(v)))
         if isinstance(v, list):
-            return Shape("json-array")
+            return _KIND["json-array"]
     if c == "`" and s.startswith("```"):
         m = _FENCE.match(s)
-        return Shape("fenced", tag=(m.group(1) if m else s[3:].split("\n", 1)[0].strip()).lower())
+        return _variant("fenced", tag=(m.group(1) if m else s[3:].split("\n", 1)[0].strip()).lower())
     if len(s) <= label_max_chars and "\n" not in s:
         if len(s.split()) <= label_max_words and s[-1] not in ".!?":
-            return Shape("label")
-        return Shape("prose")
+            return _KIND["label"]
+        return _KIND["prose"]
     if "\n" in s:
         lines = [ln for ln in s.split("\n") if ln.strip()]
         if len(lines) >= 2 and sum(1 for ln in lines if _BULLET.match(ln)) >= 0.8 * len(lines):
-            return Shape("list")
-    return Shape("prose")
+            return _KIND["list"]
+    return _KIND["prose"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
 # Words a complete sentence does not end with (English, French, German, Spanish, Italian, Portuguese).
 FUNCTION_WORDS = frozenset("""
 a an the and or but nor of to in on at by for with from into than that which who whose whom as if because
@@ -21,6 +23,11 @@ _COMPLETE_END = frozenset(".!?。！？…)]}\"'”’»>*_~")
 
 def json_unbalanced(s: str) -> bool:
     """True when text that starts as JSON ends inside a string or with brackets still open."""
+    try:
+        orjson.loads(s)
+        return False  # valid JSON: every string and bracket is closed
+    except orjson.JSONDecodeError:
+        pass
     depth, in_str, esc = 0, False, False
     for ch in s:
         if in_str:
@@ -37,6 +44,22 @@ def json_unbalanced(s: str) -> bool:
         elif ch in "}]":
             depth -= 1
     return in_str or depth > 0
+
+
+def truncation_cue(text: str) -> bool:
+    """False when ``truncation(text, n)`` is None for every ``n``, decided from the ends of the text:
+    the common complete answer costs a few character tests."""
+    last = text[-1:]
+    if not last:
+        return False
+    if last.isspace():
+        text = text.rstrip()
+        if not text:
+            return False
+        last = text[-1]
+    if text[0] in "{[":
+        return json_unbalanced(text)
+    return last not in _COMPLETE_END or ("`" in text and "```" in text)
 
 
 def truncation(text: str, min_words: int = 20) -> str | None:

@@ -14,6 +14,12 @@ API (shared by the duplicate FT3xx and contamination FT5xx rules)::
   ``Config.embedding_model`` may name another local sentence-transformers folder.
 - The model is loaded lazily, only when some text is not in the cache: a warm re-run does
   not even import torch.
+- The default model runs as a numpy forward pass (:mod:`ftlsp.embeddings_numpy`): ~0.7 s from
+  import to the first vector instead of ~7 s for sentence-transformers/torch, and as many
+  sentences per second (tests/benchmarks/bench_embeddings.py). Same vectors within float32
+  rounding, so both share the cache key. sentence-transformers runs a configured
+  ``embedding_model``, everything when ``FTLSP_EMBED_BACKEND=torch``, or when the numpy path
+  cannot load (e.g. ``tokenizers`` missing).
 - Cache: one sqlite database (WAL, so two processes may read and write at once) in the
   user cache directory (platformdirs), or ``Config.cache_dir`` / env ``FTLSP_CACHE_DIR``.
   Keyed by model id + blake2b of the text. An unwritable cache degrades to memory only.
@@ -199,6 +205,7 @@ class Backend:
         self.cache = cache
         self.batch_size = batch_size
         self._encoder = encoder
+        self.engine = "custom" if encoder is not None else None  # then "numpy" or "torch" once loaded
         self._lock = threading.Lock()
         self.stats = {"cached": 0, "computed": 0}
         self.dim: int | None = None
@@ -207,7 +214,7 @@ class Backend:
         """Vectors of ``texts`` in batches: (vectors of the first texts done, cancelled?)."""
         with self._lock:
             if self._encoder is None:
-                self._encoder = _load_sentence_transformer(self.model_path)  # type: ignore[arg-type]
+                self._encoder, self.engine = _load_encoder(self.model_path)  # type: ignore[arg-type]
         parts = []
         cancelled = False
         for s in range(0, len(texts), self.batch_size):
@@ -232,7 +239,8 @@ class Backend:
                 missing[k] = t
         self.stats["cached"] += len(texts) - sum(1 for k in keys if k in missing)
         if missing:
-            todo = list(missing.items())
+            # similar lengths in one batch: less padding (results are stored by key, order is free)
+            todo = sorted(missing.items(), key=lambda kt: len(kt[1]))
             # store slice by slice, so a cancelled run keeps its work in the cache
             step = max(self.batch_size * 16, 1)
             for s in range(0, len(todo), step):
@@ -264,6 +272,18 @@ def normalise(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=1, keepdims=True)
     n[n == 0] = 1.0
     return v / n
+
+
+def _load_encoder(path: Path) -> tuple[Encoder, str]:
+    """(encoder, "numpy" | "torch"): numpy for the default model, which spares the torch import."""
+    if path == default_model_path() and os.environ.get("FTLSP_EMBED_BACKEND", "").strip().lower() != "torch":
+        from ftlsp import embeddings_numpy
+
+        try:
+            return embeddings_numpy.load(path).encode, "numpy"
+        except embeddings_numpy.Unsupported:  # e.g. tokenizers missing: sentence-transformers can still run it
+            pass
+    return _load_sentence_transformer(path), "torch"
 
 
 def _load_sentence_transformer(path: Path) -> Encoder:

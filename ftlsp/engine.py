@@ -102,7 +102,7 @@ class Linter:
             return self._lint(doc, ctx, fast, slow)
 
     def _lint(self, doc: Document, ctx: Context, fast: bool, slow: bool) -> FileResult:
-        rules = [r for r in self.rules_for(doc.path) if r.applies_to(ctx.dialect)]
+        rules = [r for r in self.rules_for(doc.path) if r.applies_to(ctx.dialect) and r.active(ctx)]
         diags: list[Diagnostic] = []
         examples = [Example(rec, doc.path, ctx.dialect) for rec in doc.records]
         if fast:

@@ -211,6 +211,11 @@ class Rule:
     def applies_to(self, dialect: str | None) -> bool:
         return self.dialects is None or dialect in self.dialects
 
+    def active(self, ctx: "Context") -> bool:
+        """False when the rule can report nothing in this file whatever its records (a limit or
+        schema option left unset): the engine then skips it for the file. Asked once per file."""
+        return True
+
 
 def _coerce(code: str, name: str, f: dataclasses.Field, value: Any) -> Any:
     default = f.default if f.default is not dataclasses.MISSING else (

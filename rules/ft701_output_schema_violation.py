@@ -53,6 +53,9 @@ class OutputSchemaViolation(ExampleRule):
         schema: str = ""
         schemas: dict = field(default_factory=dict)
 
+    def active(self, ctx) -> bool:
+        return bool(self.options.schema or self.options.schemas)
+
     def schema_path(self, ctx) -> str | None:
         o = self.options
         if o.schemas:

@@ -51,6 +51,10 @@ class LengthLimitExceeded(ExampleRule):
             for name in ("max_words", "min_words", "max_tokens"):
                 check_limits(name, getattr(self, name))
 
+    def active(self, ctx) -> bool:
+        o = self.options
+        return bool(o.max_words or o.min_words or o.max_tokens)
+
     def check(self, ex, ctx):
         o = self.options
         if not (o.max_words or o.min_words or o.max_tokens):

@@ -478,30 +478,41 @@ def refusal_anchor(text: str, upper_pair: int | bool = True) -> bool:
 
 _LOWER_ANCHORS = tuple(w for w in REFUSAL_ANCHORS if w != "AI")
 
-# Every alternative of _REFUSAL starts, once lowercased, with "as a"/"as of my ", "i am "/"i can..."/
-# "i do... have ", "i'm "/"i’m ", "my knowledge"/"my training" or "developed|created|trained by
-# openai": a text without any of these has no match, whatever its anchors. (?i) also matches four
-# non-ASCII letters to ASCII ones (İ ı ſ K): a text holding one is not decided here.
-_REFUSAL_STARTS = tuple(re.compile(p).search for p in (
-    rb"as (?:an? (?:ai|artificial intelligence|(?:large )?language model)|of my )",
-    rb"i(?: (?:am |can(?:not|'t|\xe2\x80\x99t) |do(?: not|n't|n\xe2\x80\x99t) have )|'m |\xe2\x80\x99m )",
-    rb"y (?:knowledge|training|openai)"))  # "my knowledge", "my training", "by openai"
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+# A necessary condition of a _REFUSAL match, in one search. Every alternative starts with "as",
+# "i", "my" or "by" and a space or an apostrophe ("as an ai", "i'm sorry", "my knowledge", "trained
+# by openai"). The text's UTF-8 bytes are folded: lowercased, s, i and y read as "#", both
+# apostrophes as a space (the first two bytes of ’ dropped), so every start reads "# " and one
+# literal-led search finds them all; the alternatives stop after their first distinctive word.
+# (?i) also matches four non-ASCII letters to ASCII ones: İ and ı (C4 B0/B1) and ſ (C5 BF) fold
+# to "#", the Kelvin sign K (E2 84 AA) to "k"; the other characters sharing these bytes only
+# gain false starts.
+_FOLD = bytearray(range(256))
+for _c in range(ord("A"), ord("Z") + 1):
+    _FOLD[_c] = _c + 32
+for _c in b"siySIY\xb0\xb1\xbf":
+    _FOLD[_c] = ord("#")
+_FOLD[ord("'")] = _FOLD[0x99] = ord(" ")
+_FOLD[0xAA] = ord("k")
+_FOLD = bytes(_FOLD)
+_FOLD_DROP = b"\xe2\x80\x84\xc4\xc5"
+
+
+def _fold(s: str) -> bytes:
+    return s.encode("utf-8", "surrogatepass").translate(_FOLD, _FOLD_DROP)
+
+
+_REFUSAL_START = re.compile(b"# (?:" + b"|".join(
+    [b"(?<=a# )(?:" + b"|".join(_fold(w) for w in (  # as ...
+        "an ai", "a ai", "an artificial", "a artificial", "a language model", "an language model",
+        "a large language model", "an large language model", "of my ")) + b")",
+     *(_fold(w) for w in ("am ", "m ", "cannot ", "can't ", "do not have ", "don't have ")),  # i ...
+     *(_fold(w) + b"(?<=" + _fold(p) + b")" for w, p in (  # my ..., by openai
+         ("knowledge", "my knowledge"), ("training", "my training"), ("openai", "by openai")))]) + b")").search
 
 
 def refusal_possible(text: str) -> bool:
-    """False when ``_REFUSAL`` certainly has no match in ``text`` (a necessary condition, on bytes)."""
-    if text.isascii():
-        b = text.encode("ascii").lower()
-    else:
-        for c in _FOLDS_TO_ASCII:
-            if c in text:
-                return True
-        b = text.encode("utf-8", "surrogatepass").lower()
-    for search in _REFUSAL_STARTS:
-        if search(b):
-            return True
-    return False
+    """False when ``_REFUSAL`` certainly has no match in ``text`` (a necessary condition)."""
+    return _REFUSAL_START(_fold(text)) is not None
 
 
 def _mentions_template(turns: list[fields.Turn]) -> bool:

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class Unsupported(Exception):
     """The folder is not a model this module can run (the caller falls back to sentence-transformers)."""
 
 
-def _read_json(p: Path) -> dict | list:
+def _read_json(p: Path) -> Any:
     with open(p, encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -96,30 +97,27 @@ class MiniLM:
 
     def __init__(self, path: Path):
         path = Path(path)
-        try:
-            cfg = _read_json(path / "config.json")
-            modules = _read_json(path / "modules.json")
-        except (OSError, ValueError) as e:
-            raise Unsupported(f"{path}: {e}") from None
-        types = [m.get("type", "") for m in modules]  # type: ignore[union-attr]
-        if (cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu"  # type: ignore[union-attr]
-                or cfg.get("position_embedding_type", "absolute") != "absolute"  # type: ignore[union-attr]
+        cfg = _read_json(path / "config.json")
+        modules = _read_json(path / "modules.json")
+        types = [m.get("type", "") for m in modules]
+        if (cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu"
+                or cfg.get("position_embedding_type", "absolute") != "absolute"
                 or len(types) < 2 or not types[0].endswith(".Transformer") or not types[1].endswith(".Pooling")
                 or any(not t.endswith(".Normalize") for t in types[2:])):
             raise Unsupported(f"{path}: not a BERT + pooling sentence-transformers folder")
-        pool_dir = path / next(m.get("path", "") for m in modules if m.get("type", "").endswith(".Pooling"))  # type: ignore[union-attr]
+        pool_dir = path / next(m.get("path", "") for m in modules if m.get("type", "").endswith(".Pooling"))
         pool = _read_json(pool_dir / "config.json")
-        if not pool.get("pooling_mode_mean_tokens") or any(  # type: ignore[union-attr]
-                v for k, v in pool.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"):  # type: ignore[union-attr]
+        if not pool.get("pooling_mode_mean_tokens") or any(
+                v for k, v in pool.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"):
             raise Unsupported(f"{path}: pooling other than mean")
         self.normalize = any(t.endswith(".Normalize") for t in types)
         st_cfg = path / "sentence_bert_config.json"
         st = _read_json(st_cfg) if st_cfg.is_file() else {}
-        self.max_len = int(st.get("max_seq_length") or cfg.get("max_position_embeddings", 512))  # type: ignore[union-attr]
-        self.max_len = min(self.max_len, int(cfg["max_position_embeddings"]))  # type: ignore[index]
-        self.heads = int(cfg["num_attention_heads"])  # type: ignore[index]
-        self.layers = int(cfg["num_hidden_layers"])  # type: ignore[index]
-        self.eps = float(cfg.get("layer_norm_eps", 1e-12))  # type: ignore[union-attr]
+        self.max_len = int(st.get("max_seq_length") or cfg.get("max_position_embeddings", 512))
+        self.max_len = min(self.max_len, int(cfg["max_position_embeddings"]))
+        self.heads = int(cfg["num_attention_heads"])
+        self.layers = int(cfg["num_hidden_layers"])
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
         self._tokenizer = self._load_tokenizer(path, bool(st.get("do_lower_case")))
         self._load_weights(path)
         self.dim = self.word.shape[1]
@@ -127,6 +125,8 @@ class MiniLM:
     def _load_tokenizer(self, path: Path, lower: bool):
         if lower:  # sentence-transformers would lowercase before the tokenizer: not replicated here
             raise Unsupported(f"{path}: do_lower_case in sentence_bert_config.json")
+        # like the sentence-transformers path: no Rust thread pool, so a later fork cannot deadlock on it
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             from tokenizers import Tokenizer
         except ImportError:
@@ -253,4 +253,9 @@ class MiniLM:
 
 def load(path: Path) -> MiniLM:
     """The numpy encoder of a model folder; raises :class:`Unsupported` when it cannot run it."""
-    return MiniLM(path)
+    try:
+        return MiniLM(path)
+    except Unsupported:
+        raise
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, StopIteration) as e:
+        raise Unsupported(f"{path}: {e!r}") from None  # a malformed folder: sentence-transformers may say more

@@ -84,25 +84,55 @@ def test_paraphrases_are_close_and_other_topics_are_not(enc):
     assert v[0] @ v[1] > 0.9 > 0.5 > v[0] @ v[2]
 
 
+def model_copy(dst):
+    """A private copy of the model folder: small files copied, the two big ones symlinked (read-only use).
+
+    Never hard links: writing a config through one would edit the installed package.
+    """
+    for f in MODEL.rglob("*"):
+        t = dst / f.relative_to(MODEL)
+        if f.is_dir():
+            t.mkdir(parents=True, exist_ok=True)
+        elif f.name in ("model.safetensors", "tokenizer.json"):
+            t.parent.mkdir(parents=True, exist_ok=True)
+            t.symlink_to(f)
+        else:
+            t.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, t)
+    return dst
+
+
+def _edit_json(rel, **changes):
+    def edit(folder):
+        f = folder / rel
+        assert not f.is_symlink()
+        f.write_text(json.dumps({**json.loads(f.read_text()), **changes}))
+
+    return edit
+
+
 @needs_model
-def test_unsupported_folders_are_refused(tmp_path):
+@pytest.mark.parametrize("edit,match", [
+    (lambda m: (m / "model.safetensors").unlink(), "model.safetensors"),
+    (lambda m: (m / "tokenizer.json").unlink(), "tokenizer.json"),
+    (_edit_json("1_Pooling/config.json", pooling_mode_mean_tokens=False, pooling_mode_cls_token=True), "pooling"),
+    (_edit_json("1_Pooling/config.json", pooling_mode_max_tokens=True), "pooling"),
+    (_edit_json("config.json", model_type="roberta"), "BERT"),
+    (_edit_json("config.json", hidden_act="gelu_new"), "BERT"),
+    (_edit_json("sentence_bert_config.json", do_lower_case=True), "do_lower_case"),
+    (_edit_json("config.json", num_attention_heads=None), "TypeError"),  # malformed: refused, not a crash
+    (lambda m: (m / "modules.json").write_text("[1, 2]"), "AttributeError"),
+    (lambda m: (m / "config.json").write_text("{"), "JSONDecodeError"),
+    (lambda m: shutil.rmtree(m), "No such file"),
+])
+def test_unsupported_folders_are_refused(tmp_path, edit, match):
     from ftlsp import embeddings_numpy as N
 
-    bad = tmp_path / "m"
-    shutil.copytree(MODEL, bad, ignore=shutil.ignore_patterns("*.safetensors", "*.bin"))
-    with pytest.raises(N.Unsupported, match="model.safetensors"):
-        N.load(bad)
-    pool = json.loads((MODEL / "1_Pooling" / "config.json").read_text())
-    pool.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
-    (bad / "1_Pooling" / "config.json").write_text(json.dumps(pool))
-    with pytest.raises(N.Unsupported, match="pooling"):
-        N.load(bad)
-    cfg = json.loads((MODEL / "config.json").read_text())
-    (bad / "config.json").write_text(json.dumps({**cfg, "model_type": "roberta"}))
-    with pytest.raises(N.Unsupported, match="BERT"):
-        N.load(bad)
-    with pytest.raises(N.Unsupported):
-        N.load(tmp_path / "absent")
+    folder = model_copy(tmp_path / "m")
+    N.load(folder)  # the unchanged copy loads
+    edit(folder)
+    with pytest.raises(N.Unsupported, match=match):
+        N.load(folder)
 
 
 # -- which engine the backend uses ----------------------------------------------------------
@@ -127,7 +157,7 @@ def test_engine_choice(tmp_path, monkeypatch, env, user_model, want):
     monkeypatch.setattr(E, "_load_sentence_transformer", fake_torch(calls))
     cfg = Config(cache_dir=str(tmp_path / "cache"))
     if user_model:
-        shutil.copytree(MODEL, tmp_path / "mine")
+        model_copy(tmp_path / "mine")
         cfg = Config(cache_dir=str(tmp_path / "cache"), embedding_model=str(tmp_path / "mine"))
     be = E.get_backend(cfg)
     if be is None:

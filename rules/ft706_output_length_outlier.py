@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from ftlsp.content.record import approx_words, features_all, turns_of
@@ -68,11 +69,15 @@ class OutputLengthOutlier(DatasetRule):
         o = self.options
         if len(items) < max(o.min_examples, 3):
             return
-        ws = sorted(w for _, _, w in items)
-        med = _median(ws)
-        logs = sorted(math.log1p(w) for w in ws)
-        lmed = _median(logs)
-        mad = _median(sorted(abs(x - lmed) for x in logs))
+        # Medians over the distinct counts with their multiplicities: the same values as the
+        # medians of the sorted lists, at the cost of the distinct counts only.
+        counts = Counter(w for _, _, w in items)
+        med = _median(counts)
+        lmed = _median(counts, math.log1p)  # log1p is increasing: the median's log
+        dev: Counter = Counter()
+        for w, c in counts.items():
+            dev[abs(math.log1p(w) - lmed)] += c
+        mad = _median(dev)
         for ex, ptr, w in items:
             if med / o.factor < w < med * o.factor:
                 continue
@@ -96,9 +101,22 @@ def _exact_words(ex, ptr: str, approx: int) -> int:
     return approx
 
 
-def _median(xs: list) -> float:
-    n = len(xs)
+def _median(counts: Counter, f=None) -> float:
+    """Median of the multiset ``{value: count}`` (of ``f(value)`` for an increasing ``f``), computed
+    as ``xs[n // 2]`` or ``(xs[n // 2 - 1] + xs[n // 2]) / 2`` of the sorted values would be."""
+    n = sum(counts.values())
     if not n:
         return 0.0
     m = n // 2
-    return xs[m] if n % 2 else (xs[m - 1] + xs[m]) / 2
+    lo = hi = None
+    seen = 0
+    for v in sorted(counts):
+        seen += counts[v]
+        if lo is None and seen >= m:  # value at sorted index m - 1
+            lo = v
+        if seen >= m + 1:  # value at sorted index m
+            hi = v
+            break
+    if f is not None:
+        lo, hi = f(lo), f(hi)
+    return hi if n % 2 else (lo + hi) / 2

@@ -224,7 +224,9 @@ _CONTENT_PTRS = tuple(f"/messages/{i}/content" for i in range(64))
 def approx_words(s: str) -> int:
     """About the number of words: spaces and newlines counted at C speed (runs of whitespace count
     more than once). Good enough for length statistics; messages recount exactly."""
-    return s.count(" ") + s.count("\n") + 1 if s else 0
+    if not s:
+        return 0
+    return s.count(" ") + (s.count("\n") if "\n" in s else 0) + 1
 
 
 def hit_findings(ex: Any, kind: str, message, roles: Iterable[str] | None = None,

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ftlsp.content.record import features_all
-from ftlsp.content.shape import Shape, _keys, classify
+from ftlsp.content.shape import Shape, _keys
 from ftlsp.rule import DatasetRule, Finding, Related, Severity
 
 
@@ -64,11 +64,9 @@ class OutputFormatOutlier(DatasetRule):
     def finish(self, ctx):
         items = []
         for ex, f in zip(self.examples, features_all(self.examples, self.doc)):
-            if f.outputs:
-                ptr, text = f.outputs[-1]
-                shape = classify(text)
-                if shape.kind != "empty":  # empty outputs are FT105's
-                    items.append((ex, ptr, shape))
+            shape = f.shape  # classify() of the last output
+            if shape is not None and shape.kind != "empty":  # empty outputs are FT105's
+                items.append((ex, f.outputs[-1][0], shape))
         o = self.options
         n = len(items)
         if n < max(o.min_examples, 2):

@@ -4,7 +4,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from ftlsp.content.record import approx_words, features_all, turns_of
+from ftlsp.content.record import features_all, turns_of
 from ftlsp.rule import DatasetRule, Finding, Severity
 
 
@@ -63,9 +63,9 @@ class OutputLengthOutlier(DatasetRule):
         self.examples.append(ex)
 
     def finish(self, ctx):
-        items = [(ex, ptr, approx_words(text))
+        items = [(ex, ptr, w)  # w: approx_words of the output
                  for ex, f in zip(self.examples, features_all(self.examples, self.doc))
-                 for ptr, text in f.outputs]
+                 for (ptr, _), w in zip(f.outputs, f.words)]
         o = self.options
         if len(items) < max(o.min_examples, 3):
             return

@@ -20,6 +20,7 @@ from typing import Any, Iterable, NamedTuple
 from ftlsp import dialects as D
 from ftlsp import fields
 from ftlsp.content import scan as _scan
+from ftlsp.content.shape import Shape, classify
 from ftlsp.content.truncation import truncation_cue
 from ftlsp.rule import Finding
 
@@ -96,6 +97,8 @@ class Features(NamedTuple):
     system: str | None  # the first system prompt
     system_pointer: str | None
     first_pointer: str | None  # the first text of the record (where "no system prompt" is reported)
+    words: tuple[int, ...]  # approx_words of each output
+    shape: Shape | None  # the shape of the last output
 
 
 _new_features = tuple.__new__  # Features(...) without the Python-level __new__: one per record
@@ -138,7 +141,10 @@ def features_of(ex: Any, document: Any = None) -> Features:
         sys_turn = next((t for t in ts if t.role == "system"), None)
         sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
         first = ts[0].pointer if ts else None
-    f = _new_features(Features, (outs, sys_text, sys_ptr, first))
+    # Word counts and the last output's shape are taken now, while the outputs are in the CPU
+    # cache (the gate reads them next); the dataset rules read them much later.
+    f = _new_features(Features, (outs, sys_text, sys_ptr, first, tuple([approx_words(t) for _, t in outs]),
+                                 classify(outs[-1][1]) if outs else None))
     if per_doc is not None:
         per_doc[rec.index] = (rec, dialect, f)
     return f

@@ -381,10 +381,13 @@ RAW_HIT, UPPER_PAIR = 1, 2
 _ALL = RAW_HIT | UPPER_PAIR
 _RAW_TABLE = bytearray(_TABLE)
 _RAW_TABLE[ord("{")] = ord("A")
+_RAW_TABLE[ord(".")] = ord("p")  # a period, told apart so that "2019. 3226" is not a number run:
+_RAW_TABLE[ord(" ")] = ord("s")  # no phone, card, IBAN or IP has a period followed by a space
 _RAW_TABLE = bytes(_RAW_TABLE)
 _UPPER_PAIR = re.compile(rb"AA").search
 _UPPER_RUN = re.compile(rb"AAAA").search
-_DIGIT_LED = re.compile(rb"0(?:[aA]|[0.]{5,}0)").search  # the token and number-run triggers
+# The token and number-run triggers ("0[aA]" and "0[0.]{5,}0" of ``triggers``), runs cut at ". ".
+_DIGIT_LED = re.compile(rb"0(?:[aA]|(?:[0.s]|p(?!s)){5,}0)").search
 _ANGLE_RAW = re.compile(rb"<[A-Za-z_ .()/:\-]").search  # = <[aA.] after translation
 _WORDISH = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_ .()/:-")  # = [aA.]
 _MOJI_RAW = _MOJI_BYTES.search

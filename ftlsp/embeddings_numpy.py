@@ -25,7 +25,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-_TOKEN_BUDGET = 8192  # tokens per forward batch (padding included): keeps activations in cache-sized blocks
+_TOKEN_BUDGET = 8192  # tokens per forward batch (padding included): big matrix products, bounded activations
+_SCORE_BUDGET = 8 << 20  # attention scores per forward batch (rows x heads x L x L floats): 32 MB
 
 
 class Unsupported(Exception):
@@ -233,9 +234,10 @@ class MiniLM:
         order = np.argsort(lens, kind="stable")  # similar lengths together: little padding
         s = 0
         while s < len(order):
-            # batch grows while (rows x longest row) fits the token budget; lengths ascend
+            # the batch grows while its padded size fits both budgets; lengths ascend
             e = s + 1
-            while e < len(order) and (e + 1 - s) * lens[order[e]] <= _TOKEN_BUDGET:
+            while e < len(order) and (e + 1 - s) * lens[order[e]] <= _TOKEN_BUDGET and \
+                    (e + 1 - s) * self.heads * lens[order[e]] ** 2 <= _SCORE_BUDGET:
                 e += 1
             idx = order[s:e]
             n = int(lens[idx[-1]])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftlsp.content.record import content_clean, output_texts
+from ftlsp.content.record import content_clean, output_texts, substring_range
 from ftlsp.content.scan import refusals
 from ftlsp.rule import ExampleRule, Finding, Severity
 
@@ -50,7 +50,7 @@ class AiRefusalBoilerplate(ExampleRule):
                 phrase = m.group()
                 if any(a in phrase.lower() for a in allow):
                     continue
-                a, b = ex.substring_range(ptr, m.start(), m.end())
+                a, b = substring_range(ex, ptr, m.start(), m.end())
                 yield Finding(f"AI boilerplate {phrase!r} in a trained assistant turn: the model learns to refuse or "
                               f"talk about itself; rewrite or drop the answer (ignore FT708 if refusals are intended)",
                               ptr, offset=a, end_offset=b, data={"phrase": phrase})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftlsp.content.record import content_clean, scan_of, where
+from ftlsp.content.record import content_clean, scan_of, substring_range, where
 from ftlsp.rule import Edit, ExampleRule, Finding, Fix, Severity
 
 ALL_ROLES = ("system", "user", "assistant", "tool", "other")
@@ -48,7 +48,7 @@ class Mojibake(ExampleRule):
             t = rs.turns[h.turn]
             if h.kind != "mojibake" or t.role not in roles:
                 continue
-            a, b = ex.substring_range(t.pointer, h.start, h.end)
+            a, b = substring_range(ex, t.pointer, h.start, h.end)
             if h.fix is None:
                 msg = f"mojibake {h.shown!r} in {where(t)}: UTF-8 read as cp1252/Latin-1 (a byte was lost; cannot repair)"
                 yield Finding(msg, t.pointer, offset=a, end_offset=b, data={"kind": h.detail, "shown": h.shown})

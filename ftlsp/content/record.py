@@ -251,11 +251,22 @@ def hit_findings(ex: Any, kind: str, message, roles: Iterable[str] | None = None
         if keep is not None and not keep(h, t):
             continue
         try:
-            a, b = ex.substring_range(t.pointer, h.start, h.end)
+            a, b = substring_range(ex, t.pointer, h.start, h.end)
         except KeyError:  # pointer not locatable (should not happen): fall back to the value
             yield Finding(message(h, t), t.pointer, data=_data(h))
             continue
         yield Finding(message(h, t), t.pointer, offset=a, end_offset=b, data=_data(h))
+
+
+def substring_range(ex: Any, pointer: str, start: int, end: int) -> tuple[int, int]:
+    """``Example.substring_range`` with a shortcut: before the first escape of the raw string
+    literal, decoded offsets are raw offsets shifted by the opening quote (walking the escapes
+    one character at a time costs ~40 µs on a long answer)."""
+    ks, ke, vs, ve = ex.record.spans()[pointer]
+    j = ex.record.text.find("\\", vs, ve)
+    if j < 0 or vs + 1 + end <= j:
+        return vs + 1 + start, vs + 1 + end
+    return ex.substring_range(pointer, start, end)
 
 
 def _data(h: _scan.Hit) -> dict:

@@ -311,7 +311,7 @@ def _short(s: str, n: int = 60) -> str:
 # without triggers (and without \u escapes that could hide one) is clean and is not even split
 # into turns.
 
-NUM, TOK, AT, PH, BAD, MOJI, PEM, ESC = 1, 2, 4, 8, 32, 64, 128, 256
+NUM, TOK, AT, PH, BAD, MOJI, PEM = 1, 2, 4, 8, 32, 64, 128
 
 _TABLE = bytearray(range(256))
 for _ch in b"0123456789":
@@ -342,8 +342,8 @@ REFUSAL_ANCHORS = ("AI", "language model", "orry", "fulfill", "comply", "assist 
                    "cut-off", "of my", "opinions", "feelings", "emotions", "beliefs")
 
 
-def triggers(text: str, raw: bool = False) -> int:
-    """Which detectors may find something in ``text`` (0: certainly nothing)."""
+def triggers(text: str) -> int:
+    """Which detectors may find something in the decoded string ``text`` (0: certainly nothing)."""
     f = AT if "@" in text else 0
     if text.isascii():
         b = text.encode("ascii")
@@ -365,17 +365,19 @@ def triggers(text: str, raw: bool = False) -> int:
         f |= TOK
     if _NUM_RUN.search(bt):
         f |= NUM
-    if raw and "\\" in text and _ESCAPE_GATE.search(text):
-        f |= ESC
     return f
 
 
 # -- the record gate ---------------------------------------------------------------------------------
 #
-# ``record_gate`` asks the trigger questions of ``triggers(text, raw=True)`` of a whole record in
-# fewer passes: single characters first (memchr speed), then one search per literal first byte. In
-# its own translation "{" reads as a capital, so the search for two adjacent capitals also covers
-# "{{" (a record with such a pair then gets the exact checks). Each answer errs towards "may hold".
+# ``record_gate`` asks the questions of ``triggers`` once for the raw text of a whole record (plus:
+# may a JSON escape hide a trigger?), in fewer passes: single characters first (memchr speed), then
+# one search per literal first byte. In its own translation "{" reads as a capital, so the search
+# for two adjacent capitals also covers "{{" (a record with such a pair then gets the exact checks).
+# Number runs stop at a period followed by a space ("in 2019. 3226 students"): no phone, card, IP
+# or IBAN has one, and those that a run must reach from outside (a short IPv6 such as "1::", an
+# IBAN with short digit groups) need "::" or two adjacent capitals, whose records get whole runs.
+# Each answer errs towards "may hold": the tests hold it to "a record it calls clean has no hit".
 
 RAW_HIT, UPPER_PAIR = 1, 2
 _ALL = RAW_HIT | UPPER_PAIR
@@ -388,6 +390,7 @@ _UPPER_PAIR = re.compile(rb"AA").search
 _UPPER_RUN = re.compile(rb"AAAA").search
 # The token and number-run triggers ("0[aA]" and "0[0.]{5,}0" of ``triggers``), runs cut at ". ".
 _DIGIT_LED = re.compile(rb"0(?:[aA]|(?:[0.s]|p(?!s)){5,}0)").search
+_WHOLE_RUN = re.compile(rb"0[0.sp]{5,}0").search
 _ANGLE_RAW = re.compile(rb"<[A-Za-z_ .()/:\-]").search  # = <[aA.] after translation
 _WORDISH = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_ .()/:-")  # = [aA.]
 _MOJI_RAW = _MOJI_BYTES.search
@@ -421,9 +424,10 @@ def record_gate(record_text: str) -> int:
     if ("<" in text and _ANGLE_RAW(b)) or (b"L" in b and b"Lorem ipsum" in b):
         return _ALL
     bt = b.translate(_RAW_TABLE)
-    if _DIGIT_LED(bt):
+    pair = _UPPER_PAIR(bt)
+    if _DIGIT_LED(bt) or ((pair or b"::" in b) and _WHOLE_RUN(bt)):
         return _ALL
-    if _UPPER_PAIR(bt):
+    if pair:
         if _UPPER_RUN(bt) or b"{{" in b:
             return _ALL
         return UPPER_PAIR

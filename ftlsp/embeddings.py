@@ -365,20 +365,22 @@ def neighbours(a: np.ndarray, b: np.ndarray | None = None, threshold: float = 0.
                 ii = np.arange(r0, r1)[:, None]
                 jj = np.arange(c0, c1)[None, :]
                 sims[jj >= ii] = -np.inf
-            if not (sims >= threshold).any():
+            hit = np.flatnonzero((sims >= threshold).any(axis=1))
+            if not len(hit):
                 continue
+            sims = sims[hit]  # select only rows with a candidate: most rows of a block have none
             kk = min(k, c1 - c0)
             if kk < c1 - c0:
                 idx = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
             else:
                 idx = np.broadcast_to(np.arange(c1 - c0), sims.shape)
             cand_s = np.take_along_axis(sims, idx, axis=1)
-            all_s = np.concatenate([best_s, cand_s], axis=1)
-            all_j = np.concatenate([best_j, idx + c0], axis=1)
+            all_s = np.concatenate([best_s[hit], cand_s], axis=1)
+            all_j = np.concatenate([best_j[hit], idx + c0], axis=1)
             keep = np.argpartition(-all_s, k - 1, axis=1)[:, :k] if all_s.shape[1] > k else \
                 np.broadcast_to(np.arange(all_s.shape[1]), all_s.shape)
-            best_s = np.take_along_axis(all_s, keep, axis=1)
-            best_j = np.take_along_axis(all_j, keep, axis=1)
+            best_s[hit] = np.take_along_axis(all_s, keep, axis=1)
+            best_j[hit] = np.take_along_axis(all_j, keep, axis=1)
         rows, cols = np.nonzero(best_s >= threshold)
         if len(rows):
             out_i.append(rows + r0)

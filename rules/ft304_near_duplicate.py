@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ftlsp.embeddings import Cancelled
 from ftlsp.rule import Related, Severity
 from ftlsp.similarity import lexical
@@ -145,6 +147,34 @@ class UnitScorer:
         self.compare = compare
         self.templates = templates
         self._df: dict[str, int] | None = None
+        # templates: the numbers of input and output must match (lexical.score gives 0 otherwise)
+        self._numbers = lexical.NumberKeys(len(units), self._unit_numbers)
+
+    def _unit_numbers(self, k: int) -> tuple:
+        _, a, b = self.units[k]
+        return tuple(lexical.numbers(a)), tuple(lexical.numbers(b))
+
+    def prefilter(self, i: np.ndarray, j: np.ndarray, cutoff: float) -> np.ndarray:
+        """False for pairs that ``__call__`` scores under ``cutoff`` by its score part alone.
+
+        In bulk, cheapest first: numbers, then the output side (for "example"; usually short),
+        then the input side. Boilerplate-heavy files (long shared instructions) make every pair
+        a candidate; scoring them one by one in Python took minutes.
+        """
+        keep = np.ones(len(i), bool)
+        if self.templates:
+            keep &= self._numbers[i] == self._numbers[j]
+        sides = (2, 1) if self.compare == "example" else (1,)
+        units = self.units
+        for side in sides:
+            idx = np.nonzero(keep)[0]
+            if not len(idx):
+                break
+            a = [units[k][side] for k in i[idx].tolist()]
+            b = [units[k][side] for k in j[idx].tolist()]
+            same = np.fromiter((x == y for x, y in zip(a, b)), bool, count=len(a))
+            keep[idx] = same | (lexical.prescore(a, b, cutoff) >= cutoff * 100 - 1e-6)
+        return keep
 
     @property
     def df(self) -> dict[str, int]:

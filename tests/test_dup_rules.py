@@ -204,3 +204,30 @@ def test_parts_share_the_record_strings():
     p = parts(data, None)
     assert p.input is data["messages"][1]["content"] and p.output is data["messages"][2]["content"]
     assert (p.prompt, p.whole) == ("S\n" + "U" * 50, "S\n" + "U" * 50 + "\n" + "A" * 50)
+
+
+def test_unit_prefilter_never_drops_what_the_scorer_keeps():
+    """FT304's bulk pre-filter (numbers, output side, input side) only drops pairs the scorer rejects."""
+    from ftlsp.rules.ft304_near_duplicate import UnitScorer, unique_units
+    from ftlsp.similarity.texts import parts as parts_of
+
+    rows = [("How many students enrolled in 2015 at FDCA?", "780"), ("How many students enrolled in 2016 at FDCA?", "780"),
+            ("How many students enroled in 2015 at FDCA?", "780"), ("How many students enrolled in 2015 at FDCA?", "781"),
+            ("Please send a replacement card to my home address", "card"),
+            ("Plese send a replacment card to my home adress", "card"),
+            ("Please send a replacement card to my home address", "cards"),
+            ("Please send a replacement card to my home address", "a completely different answer"),
+            ("To my home address please send a replacement card", "card"), ("hi", ""), ("hello there", "")]
+    items = [(None, parts_of({"prompt": p, "completion": c}, None)) for p, c in rows]
+    for compare in ("example", "input", "whole"):
+        units, _ = unique_units(items, compare, 1)
+        n = len(units)
+        i, j = np.array([a for a in range(n) for b in range(a)]), np.array([b for a in range(n) for b in range(a)])
+        for templates, any_edit in ((True, False), (False, True)):
+            sc = UnitScorer(units, compare, templates, any_edit)
+            for cut in (0.6, 0.8, 0.9):
+                mask = sc.prefilter(i, j, cut)
+                kept = [sc(a, b, cut) >= cut for a, b in zip(i.tolist(), j.tolist())]
+                assert all(m for m, k in zip(mask.tolist(), kept) if k), (compare, templates, cut)
+                if compare == "example" and templates:
+                    assert not mask.all()  # other numbers / other outputs are dropped in bulk

@@ -41,6 +41,38 @@ def score(a: str, b: str, cutoff: float = 0.0, same_numbers: bool = True) -> flo
     return max(fuzz.ratio(a, b, score_cutoff=c), fuzz.token_sort_ratio(a, b, score_cutoff=c)) / 100.0
 
 
+class NumberKeys:
+    """A 64-bit key per item for the numbers it states: different keys, different numbers.
+
+    ``numbers_of(k)`` gives item k's number lists; keys are computed when first asked for,
+    so files with few candidate pairs pay for few items. Equal numbers give equal keys
+    (a shared key may still hide different numbers: the exact check comes after).
+    """
+
+    def __init__(self, n: int, numbers_of: Callable[[int], tuple]):
+        self.numbers_of = numbers_of
+        self.keys = np.zeros(n, np.uint64)
+        self.done = np.zeros(n, bool)
+
+    def __getitem__(self, idx: np.ndarray) -> np.ndarray:
+        need = idx[~self.done[idx]]
+        if len(need):
+            for k in np.unique(need).tolist():
+                self.keys[k] = hash(self.numbers_of(k)) & 0xFFFFFFFFFFFFFFFF
+            self.done[need] = True
+        return self.keys[idx]
+
+
+def prescore(a: list[str], b: list[str], cutoff: float) -> np.ndarray:
+    """Vectorised :func:`score` without the numbers check: best of ratio and token_sort_ratio, 0-100.
+
+    Scores under ``cutoff`` (0-1) may come out as 0 (rapidfuzz stops early): only compare with it.
+    """
+    c = max(0.0, cutoff * 100 - 1e-6)
+    return np.maximum(cpdist(a, b, scorer=fuzz.ratio, score_cutoff=c, workers=-1),
+                      cpdist(a, b, scorer=fuzz.token_sort_ratio, score_cutoff=c, workers=-1))
+
+
 def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
           scorer: Callable[[int, int, float], float] | None = None,
           cancelled: Callable[[float], bool] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,7 +83,9 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
     (candidates are pre-filtered with it).
     Candidates come from LSH on character 5-gram MinHash; candidates whose estimated
     Jaccard is under ``min_jaccard`` are dropped before scoring. ``scorer(i, j, cutoff)``
-    replaces the default :func:`score` of ``texts[i]`` and ``texts[j]``.
+    replaces the default :func:`score` of ``texts[i]`` and ``texts[j]``. A scorer may have a
+    method ``prefilter(i, j, cutoff) -> bool array`` (index arrays in): False for pairs it
+    would score under ``cutoff``, decided in bulk before it is called pair by pair.
     """
     n = len(texts)
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -63,28 +97,35 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
     del sig
     if len(ci) == 0:
         return empty
-    # long texts: the length ratio bounds ratio(); skip pairs that cannot reach the threshold
     lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    la, lb = lens[ci], lens[cj]
-    keep = 2 * np.minimum(la, lb) / np.maximum(la + lb, 1) >= threshold - 1e-9
-    ci, cj = ci[keep], cj[keep]
-    del lens, la, lb, keep
+    if scorer is not None:
+        prefilter = getattr(scorer, "prefilter", None)
+    else:  # score() gives 0 to texts whose numbers differ
+        keys = NumberKeys(n, lambda k: tuple(numbers(texts[k])))
+
+        def prefilter(i, j, cutoff):
+            return keys[i] == keys[j]
+    slack = 0.05 if scorer is not None else 0.0
     out_i, out_j, out_s = [], [], []
-    step = 50_000
+    step = 50_000  # bounded memory whatever the number of candidates (boilerplate-heavy files have many)
     for s in range(0, len(ci), step):
         if cancelled is not None and cancelled(0.5 + 0.5 * s / len(ci)):
             from ftlsp.embeddings import Cancelled
 
             raise Cancelled()
         bi, bj = ci[s:s + step], cj[s:s + step]
+        # long texts: the length ratio bounds ratio(); skip pairs that cannot reach the threshold
+        la, lb = lens[bi], lens[bj]
+        keep = 2 * np.minimum(la, lb) / np.maximum(la + lb, 1) >= threshold - 1e-9
+        if prefilter is not None and keep.any():
+            keep[keep] = prefilter(bi[keep], bj[keep], threshold)
+        bi, bj = bi[keep], bj[keep]
+        if not len(bi):
+            continue
         # vectorised pre-score in C; the exact (possibly custom) score only for survivors
-        a = [texts[k] for k in bi.tolist()]
-        b = [texts[k] for k in bj.tolist()]
-        pre = np.maximum(cpdist(a, b, scorer=fuzz.ratio, workers=-1),
-                         cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1)) / 100.0
-        slack = 0.05 if scorer is not None else 0.0
-        for n in np.nonzero(pre >= threshold - slack - 1e-9)[0].tolist():
-            i, j = int(bi[n]), int(bj[n])
+        pre = prescore([texts[k] for k in bi.tolist()], [texts[k] for k in bj.tolist()], threshold - slack) / 100.0
+        for m in np.nonzero(pre >= threshold - slack - 1e-9)[0].tolist():
+            i, j = int(bi[m]), int(bj[m])
             sc = scorer(i, j, threshold) if scorer is not None else score(texts[i], texts[j], threshold)
             if sc >= threshold:
                 out_i.append(i)

@@ -93,27 +93,27 @@ def pairs(texts: Sequence[str], threshold: float, *, min_jaccard: float = 0.35,
         return empty
     sig = minhash.signatures(texts, n=SHINGLE, cancelled=None if cancelled is None else (
         lambda f: cancelled(0.5 * f)))
-    ci, cj = minhash.candidates(sig, BANDS, ROWS, min_jaccard=min_jaccard)
+    keys = minhash.candidate_keys(sig, BANDS, ROWS, min_jaccard=min_jaccard)
     del sig
-    if len(ci) == 0:
+    if len(keys) == 0:
         return empty
     lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     if scorer is not None:
         prefilter = getattr(scorer, "prefilter", None)
     else:  # score() gives 0 to texts whose numbers differ
-        keys = NumberKeys(n, lambda k: tuple(numbers(texts[k])))
+        nkeys = NumberKeys(n, lambda k: tuple(numbers(texts[k])))
 
         def prefilter(i, j, cutoff):
-            return keys[i] == keys[j]
+            return nkeys[i] == nkeys[j]
     slack = 0.05 if scorer is not None else 0.0
     out_i, out_j, out_s = [], [], []
     step = 50_000  # bounded memory whatever the number of candidates (boilerplate-heavy files have many)
-    for s in range(0, len(ci), step):
-        if cancelled is not None and cancelled(0.5 + 0.5 * s / len(ci)):
+    for s in range(0, len(keys), step):
+        if cancelled is not None and cancelled(0.5 + 0.5 * s / len(keys)):
             from ftlsp.embeddings import Cancelled
 
             raise Cancelled()
-        bi, bj = ci[s:s + step], cj[s:s + step]
+        bi, bj = np.divmod(keys[s:s + step], n)
         # long texts: the length ratio bounds ratio(); skip pairs that cannot reach the threshold
         la, lb = lens[bi], lens[bj]
         keep = 2 * np.minimum(la, lb) / np.maximum(la + lb, 1) >= threshold - 1e-9

@@ -116,6 +116,16 @@ def candidates(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20,
                min_jaccard: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs (i, j), j < i, that share at least one LSH band; deduplicated, sorted.
 
+    See :func:`candidate_keys`.
+    """
+    keys = candidate_keys(sig, bands, rows, max_bucket, min_jaccard)
+    return keys // len(sig), keys % len(sig)
+
+
+def candidate_keys(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20,
+                   min_jaccard: float = 0.0) -> np.ndarray:
+    """Candidate pairs (i, j), j < i, as sorted distinct keys i * len(sig) + j (one int64 a pair).
+
     In a bucket with more than ``max_bucket`` members (boilerplate), each member is paired
     with the bucket's first member and its ``max_bucket`` predecessors only, so a bucket
     never costs more than linear work. Pairs whose estimated Jaccard similarity is under
@@ -124,7 +134,7 @@ def candidates(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20,
     """
     n = len(sig)
     if n < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int64)
     bands = min(bands, sig.shape[1] // rows)
     mult = np.random.default_rng(7).integers(1, 1 << 62, size=rows, dtype=np.uint64) | np.uint64(1)
     found = np.zeros(0, np.int64)  # sorted, unique pair keys
@@ -174,7 +184,7 @@ def candidates(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20,
             pending, pending_size = [], 0
     if pending:
         found = _unique(np.concatenate([found, *pending]))
-    return found // n, found % n
+    return found
 
 
 def _unique(x: np.ndarray) -> np.ndarray:

@@ -138,8 +138,6 @@ def candidate_keys(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20,
     bands = min(bands, sig.shape[1] // rows)
     mult = np.random.default_rng(7).integers(1, 1 << 62, size=rows, dtype=np.uint64) | np.uint64(1)
     found = np.zeros(0, np.int64)  # sorted, unique pair keys
-    pending: list[np.ndarray] = []  # kept since the last merge into `found`
-    pending_size = 0
     arange = np.arange(n)
     for band in range(bands):
         hv = np.zeros(n, np.uint64)
@@ -172,18 +170,16 @@ def candidate_keys(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 20,
         keys = _unique(np.concatenate(keys_b))
         del keys_b
         if len(found):  # pairs already kept (near-duplicates share many bands)
-            at = np.minimum(np.searchsorted(found, keys), len(found) - 1)
-            keys = keys[found[at] != keys]
+            at = np.searchsorted(found, keys)
+            dup = found[np.minimum(at, len(found) - 1)] == keys
+            keys, at = keys[~dup], at[~dup]
+        else:
+            at = np.zeros(len(keys), np.intp)
         if min_jaccard > 0 and len(keys):
-            keys = keys[jaccard_estimate(sig, keys // n, keys % n) >= min_jaccard]
-        if len(keys):
-            pending.append(keys)
-            pending_size += len(keys)
-        if pending_size > len(found):  # amortised merge: each key is re-sorted O(log) times
-            found = _unique(np.concatenate([found, *pending]))
-            pending, pending_size = [], 0
-    if pending:
-        found = _unique(np.concatenate([found, *pending]))
+            sel = jaccard_estimate(sig, keys // n, keys % n) >= min_jaccard
+            keys, at = keys[sel], at[sel]
+        if len(keys):  # a linear merge of two sorted arrays: memory ~2x the pairs kept
+            found = np.insert(found, at, keys)
     return found
 
 

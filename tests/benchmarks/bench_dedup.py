@@ -10,7 +10,9 @@ document parsed, modules imported), i.e. what the duplicate rules themselves cos
 
     python tests/benchmarks/bench_dedup.py --memory FILE.jsonl [--codes FT301,FT304]   # one file, each rule
         alone and then the lexical set together; ``--lsp-file N`` generates the language-server
-        benchmark's N-line chat file (~700 characters a line) instead of FILE. Data: distinct examples built from banking77 questions (../shared/realdata, or
+        benchmark's N-line chat file (~700 characters a line) instead of FILE; ``--boilerplate N``
+        N examples that all share a 500-character instruction (every pair is a candidate: the
+        near-duplicate search's worst case). Data: distinct examples built from banking77 questions (../shared/realdata, or
 random words when absent), 1% injected near-duplicates. "warm" = the same file with 1% of the
 examples changed, after a run that filled the embedding cache.
 """
@@ -79,6 +81,19 @@ def _status() -> dict[str, int]:
     return out
 
 
+def boilerplate(n: int, seed: int = 1) -> str:
+    """n chat examples: one long shared instruction, 6 words from 12 and a ticket number; a label."""
+    rng = random.Random(seed)
+    shared = "Our support policy says that every request must be answered politely and within two working days, " * 5
+    words = "card transfer refund atm cash pin account limit fee rate top up exchange".split()
+    out = []
+    for i in range(n):
+        q = shared + " ".join(rng.choice(words) for _ in range(6)) + f" ticket {i % 500}"
+        out.append(json.dumps({"messages": [{"role": "user", "content": q},
+                                            {"role": "assistant", "content": rng.choice(words)}]}) + "\n")
+    return "".join(out)
+
+
 def child(path: str, codes: list[str], cache: str) -> None:
     import gc
 
@@ -135,6 +150,7 @@ def main() -> None:
     ap.add_argument("--no-semantic", action="store_true")
     ap.add_argument("--memory", help="one JSONL file: each rule alone, then the lexical set")
     ap.add_argument("--lsp-file", type=int, help="--memory on the language-server benchmark's N-line chat file")
+    ap.add_argument("--boilerplate", type=int, help="--memory on N examples sharing a long instruction")
     a = ap.parse_args()
     if a.child:
         child(a.child, a.codes.split(","), a.cache)
@@ -147,8 +163,10 @@ def main() -> None:
         print(f"{name:42s} wall {r['wall_s']:7.2f} s  rules {r['rules_s']:7.2f} s  rules peak {r['rules_peak_mb']:5d} MB"
               f"  process peak {r['peak_rss_mb']:5d} MB  {r['findings']}", flush=True)
 
-    if a.memory or a.lsp_file:
-        path = Path(a.memory) if a.memory else tmp / f"chat{a.lsp_file}.jsonl"
+    if a.memory or a.lsp_file or a.boilerplate:
+        path = Path(a.memory) if a.memory else tmp / "memory.jsonl"
+        if a.boilerplate:
+            path.write_text(boilerplate(a.boilerplate), encoding="utf-8")
         if a.lsp_file:
             sys.path.insert(0, str(Path(__file__).parent))
             from lsp_latency import generate

@@ -189,22 +189,9 @@ class Document:
             t = lines[k].text
             if k > i and t.startswith(("{", "[")):
                 return i
-            for ch in t:
-                if in_str:
-                    if esc:
-                        esc = False
-                    elif ch == "\\":
-                        esc = True
-                    elif ch == '"':
-                        in_str = False
-                elif ch == '"':
-                    in_str = True
-                elif ch in "{[":
-                    depth += 1
-                elif ch in "}]":
-                    depth -= 1
-                    if depth <= 0:
-                        return k if k > i else i
+            depth, in_str, esc, stop = jsonparse.bracket_scan(t, depth, in_str, esc, stop_at_close=True)
+            if stop >= 0:
+                return k
             if k == i and depth <= 0:
                 return i
         return i

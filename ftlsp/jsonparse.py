@@ -112,6 +112,33 @@ def _depth_exceeds(text: str, limit: int) -> bool:
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*"?)|([{}\[\],:])|([^\s{}\[\],:"]+))', re.S)
 
 
+def bracket_scan(text: str, depth: int = 0, in_str: bool = False, esc: bool = False,
+                 stop_at_close: bool = False) -> tuple[int, bool, bool, int]:
+    """Track bracket depth and string state through ``text`` (lenient: raw newlines stay in strings).
+
+    Returns (depth, in_str, esc, stop): ``stop`` is the index of the bracket that brought the
+    depth back to 0 or below when ``stop_at_close``, else -1. The state carries across calls,
+    so a record can be scanned line by line.
+    """
+    for i, ch in enumerate(text):
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+            if stop_at_close and depth <= 0:
+                return depth, in_str, esc, i
+    return depth, in_str, esc, -1
+
+
 def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 

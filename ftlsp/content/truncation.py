@@ -6,6 +6,8 @@ import re
 
 import orjson
 
+from ftlsp.jsonparse import bracket_scan
+
 # Words a complete sentence does not end with (English, French, German, Spanish, Italian, Portuguese).
 FUNCTION_WORDS = frozenset("""
 a an the and or but nor of to in on at by for with from into than that which who whose whom as if because
@@ -28,21 +30,7 @@ def json_unbalanced(s: str) -> bool:
         return False  # valid JSON: every string and bracket is closed
     except orjson.JSONDecodeError:
         pass
-    depth, in_str, esc = 0, False, False
-    for ch in s:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
+    depth, in_str, _, _ = bracket_scan(s)
     return in_str or depth > 0
 
 

@@ -211,8 +211,10 @@ def test_unit_prefilter_never_drops_what_the_scorer_keeps():
     from ftlsp.rules.ft304_near_duplicate import UnitScorer, unique_units
     from ftlsp.similarity.texts import parts as parts_of
 
-    rows = [("How many students enrolled in 2015 at FDCA?", "780"), ("How many students enrolled in 2016 at FDCA?", "780"),
-            ("How many students enroled in 2015 at FDCA?", "780"), ("How many students enrolled in 2015 at FDCA?", "781"),
+    rows = [("How many students enrolled in 2015 at FDCA?", "780"),
+            ("How many students enrolled in 2016 at FDCA?", "780"),
+            ("How many students enroled in 2015 at FDCA?", "780"),
+            ("How many students enrolled in 2015 at FDCA?", "781"),
             ("Please send a replacement card to my home address", "card"),
             ("Plese send a replacment card to my home adress", "card"),
             ("Please send a replacement card to my home address", "cards"),

@@ -6,15 +6,17 @@
 
 Each scenario runs in a fresh process (imports included, like a user's ``ftlint`` run): wall time,
 peak RSS of the process, and "rules peak": the peak RSS while linting minus the RSS before it (the
-document parsed, modules imported), i.e. what the duplicate rules themselves cost.
+document parsed, modules imported), i.e. what the duplicate rules themselves cost. Data: distinct
+examples built from banking77 questions (../shared/realdata, or random words when absent), 1%
+injected near-duplicates. "warm" = the same file with 1% of the examples changed, after a run that
+filled the embedding cache.
 
-    python tests/benchmarks/bench_dedup.py --memory FILE.jsonl [--codes FT301,FT304]   # one file, each rule
-        alone and then the lexical set together; ``--lsp-file N`` generates the language-server
-        benchmark's N-line chat file (~700 characters a line) instead of FILE; ``--boilerplate N``
-        N examples that all share a 500-character instruction (every pair is a candidate: the
-        near-duplicate search's worst case). Data: distinct examples built from banking77 questions (../shared/realdata, or
-random words when absent), 1% injected near-duplicates. "warm" = the same file with 1% of the
-examples changed, after a run that filled the embedding cache.
+Memory of each rule alone, then of the lexical set together, on one file:
+
+    python tests/benchmarks/bench_dedup.py --memory FILE.jsonl [--codes FT301,FT304]
+    python tests/benchmarks/bench_dedup.py --lsp-file 50000     # the language-server benchmark's chat file
+    python tests/benchmarks/bench_dedup.py --boilerplate 50000  # all examples share a 500-character
+                                # instruction: every pair is a candidate, the near-duplicate search's worst case
 """
 
 from __future__ import annotations
@@ -160,7 +162,8 @@ def main() -> None:
 
     def report(name, r):
         results.append({"scenario": name, **r})
-        print(f"{name:42s} wall {r['wall_s']:7.2f} s  rules {r['rules_s']:7.2f} s  rules peak {r['rules_peak_mb']:5d} MB"
+        print(f"{name:42s} wall {r['wall_s']:7.2f} s  rules {r['rules_s']:7.2f} s  "
+              f"rules peak {r['rules_peak_mb']:5d} MB"
               f"  process peak {r['peak_rss_mb']:5d} MB  {r['findings']}", flush=True)
 
     if a.memory or a.lsp_file or a.boilerplate:

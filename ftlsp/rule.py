@@ -271,6 +271,29 @@ class DatasetRule(Rule):
         raise NotImplementedError
 
 
+class CollectingRule(DatasetRule):
+    """A dataset rule that judges all records at once: they are collected, then ``report`` runs.
+
+    The list is handed over and dropped after the run, so a rule object that the editor keeps
+    between passes does not keep the previous document alive.
+    """
+
+    def start(self, ctx: "Context") -> None:
+        self.examples: list[Example] = []
+        self.add = self.examples.append  # called per record: a C call
+
+    def add(self, ex: Example) -> None:  # replaced in start() by the list's append
+        self.examples.append(ex)
+
+    def finish(self, ctx: "Context") -> Iterable[Finding]:
+        examples, self.examples = self.examples, []
+        self.__dict__.pop("add", None)
+        return self.report(examples, ctx)
+
+    def report(self, examples: list[Example], ctx: "Context") -> Iterable[Finding]:
+        raise NotImplementedError
+
+
 class DocumentRule(Rule):
     def check_document(self, doc: "Document", ctx: "Context") -> Iterable[Finding]:
         raise NotImplementedError

@@ -4,12 +4,12 @@ import zlib
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 from ftlsp.tokens.cost import quantile
 from ftlsp.tokens.support import content_pointer, file_tokens, target, tok
 
 
-class OutlierLengthExample(DatasetRule):
+class OutlierLengthExample(CollectingRule):
     """An example is many times longer than the file's typical example.
 
     What: an example with at least ``min-tokens`` tokens and more than ``factor`` times
@@ -56,14 +56,7 @@ class OutlierLengthExample(DatasetRule):
         min_tokens: int = 1000
         min_examples: int = 5
 
-    def start(self, ctx):
-        self.examples = []
-
-    def add(self, ex):
-        self.examples.append(ex)
-
-    def finish(self, ctx):
-        exs, self.examples = self.examples, []
+    def report(self, exs, ctx):
         o = self.options
         if len(exs) < o.min_examples:
             return

@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 from ftlsp.tokens import cost as C
 from ftlsp.tokens.support import file_tokens, target
 
 
-class TrainingCostOverBudget(DatasetRule):
+class TrainingCostOverBudget(CollectingRule):
     """The estimated training cost of the file exceeds the budget you set.
 
     What: tokens per example (capped at the model's training limit) x examples x
@@ -46,14 +46,7 @@ class TrainingCostOverBudget(DatasetRule):
     class Options:
         budget_usd: float = 0.0
 
-    def start(self, ctx):
-        self.examples = []
-
-    def add(self, ex):
-        self.examples.append(ex)
-
-    def finish(self, ctx):
-        exs, self.examples = self.examples, []
+    def report(self, exs, ctx):
         ets = file_tokens(exs, ctx)
         if ets is None:
             return

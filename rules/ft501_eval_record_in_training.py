@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ftlsp.contamination import check as C
-from ftlsp.rule import DatasetRule, Severity
+from ftlsp.rule import CollectingRule, Severity
 
 
-class EvalRecordInTraining(DatasetRule):
+class EvalRecordInTraining(CollectingRule):
     """A training record whose input, output or whole record equals an eval record.
 
     What: compares each training record with every record of the eval files
@@ -55,14 +55,8 @@ class EvalRecordInTraining(DatasetRule):
 
     doc_config: ClassVar[dict] = {}
 
-    def start(self, ctx):
-        self.examples = []
-
-    def add(self, ex):
-        self.examples.append(ex)
-
-    def finish(self, ctx):
-        a = C.collect(self, ctx, self.examples)
+    def report(self, examples, ctx):
+        a = C.collect(self, ctx, examples)
         if a is None:
             return
         o = self.options

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from ftlsp.contamination import check as C
 from ftlsp.contamination.ngram import NgramParams
-from ftlsp.rule import DatasetRule, Severity
+from ftlsp.rule import CollectingRule, Severity
 
 
-class EvalNgramOverlap(DatasetRule):
+class EvalNgramOverlap(CollectingRule):
     """A training input that contains most of an eval record's word n-grams.
 
     What: the n-gram test of GPT-3 and NeMo Curator, scored instead of
@@ -73,14 +73,8 @@ class EvalNgramOverlap(DatasetRule):
         train_df_min: int = 50
         train_df_frac: float = 0.01
 
-    def start(self, ctx):
-        self.examples = []
-
-    def add(self, ex):
-        self.examples.append(ex)
-
-    def finish(self, ctx):
-        a = C.collect(self, ctx, self.examples)
+    def report(self, examples, ctx):
+        a = C.collect(self, ctx, examples)
         if a is None:
             return
         o = self.options

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from ftlsp import embeddings
 from ftlsp.contamination import check as C
-from ftlsp.rule import DatasetRule, Severity
+from ftlsp.rule import CollectingRule, Severity
 
 
-class EvalSemanticOverlap(DatasetRule):
+class EvalSemanticOverlap(CollectingRule):
     """A training input that says the same as an eval input in other words.
 
     What: embeds every distinct input on both sides with the shared sentence
@@ -50,14 +50,8 @@ class EvalSemanticOverlap(DatasetRule):
         max_partial: int = 3
         max_records: int = 30000
 
-    def start(self, ctx):
-        self.examples = []
-
-    def add(self, ex):
-        self.examples.append(ex)
-
-    def finish(self, ctx):
-        a = C.collect(self, ctx, self.examples)
+    def report(self, examples, ctx):
+        a = C.collect(self, ctx, examples)
         if a is None:
             return
         backend = embeddings.backend_for(ctx)

@@ -3,11 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 from ftlsp.tokens.models import model_info
 
 
-class TooFewExamples(DatasetRule):
+class TooFewExamples(CollectingRule):
     """A training file has fewer examples than the provider accepts.
 
     What: fewer valid examples than the provider's minimum for the target model
@@ -40,14 +40,8 @@ class TooFewExamples(DatasetRule):
     class Options:
         minimum: int = 0
 
-    def start(self, ctx):
-        self.n = 0
-
-    def add(self, ex):
-        self.n += 1
-
-    def finish(self, ctx):
-        n, self.n = self.n, 0
+    def report(self, examples, ctx):
+        n = len(examples)
         info = model_info(ctx.config.model)
         minimum = self.options.minimum or info.min_examples
         if ctx.is_eval or n == 0 or n >= minimum:

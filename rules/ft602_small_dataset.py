@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 from ftlsp.tokens.models import model_info
 from ftlsp.tokens.split import GAINS_FROM
 
 
-class SmallDataset(DatasetRule):
+class SmallDataset(CollectingRule):
     """A training file has under 100 examples.
 
     What: at least the provider minimum (FT601 reports fewer) but fewer than
@@ -45,14 +45,8 @@ class SmallDataset(DatasetRule):
         threshold: int = 100
         silent_below: int = 0
 
-    def start(self, ctx):
-        self.n = 0
-
-    def add(self, ex):
-        self.n += 1
-
-    def finish(self, ctx):
-        n, self.n = self.n, 0
+    def report(self, examples, ctx):
+        n = len(examples)
         floor = self.options.silent_below or model_info(ctx.config.model).min_examples
         if ctx.is_eval or not (floor <= n < self.options.threshold):
             return

@@ -3,11 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 from ftlsp.tokens.split import RECOMMENDED
 
 
-class BelowRecommendedSize(DatasetRule):
+class BelowRecommendedSize(CollectingRule):
     """A training file has fewer than 1,000 examples.
 
     What: between ``silent-below`` (100, where FT602 takes over) and ``threshold``
@@ -44,14 +44,8 @@ class BelowRecommendedSize(DatasetRule):
         threshold: int = 1000
         silent_below: int = 100
 
-    def start(self, ctx):
-        self.n = 0
-
-    def add(self, ex):
-        self.n += 1
-
-    def finish(self, ctx):
-        n, self.n = self.n, 0
+    def report(self, examples, ctx):
+        n = len(examples)
         if ctx.is_eval or not (self.options.silent_below <= n < self.options.threshold):
             return
         yield Finding(f"{n:,} examples (under {self.options.threshold:,}): below {RECOMMENDED} good examples a "

@@ -3,11 +3,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 from ftlsp.tokens.split import count_examples, reports_split
 
 
-class EvalShareOutOfRange(DatasetRule):
+class EvalShareOutOfRange(CollectingRule):
     """The eval (validation) set is too small or too large a share of the data, or empty.
 
     What: when eval files are given (``--eval PATH`` or ``eval = [...]`` in config), the
@@ -49,14 +49,8 @@ class EvalShareOutOfRange(DatasetRule):
         min_share: float = 0.10
         max_share: float = 0.20
 
-    def start(self, ctx):
-        self.n = 0
-
-    def add(self, ex):
-        self.n += 1
-
-    def finish(self, ctx):
-        n, self.n = self.n, 0
+    def report(self, examples, ctx):
+        n = len(examples)
         if not ctx.eval_paths or not reports_split(ctx):
             return
         evals = {p: count_examples(p, ctx, n) for p in ctx.eval_paths}

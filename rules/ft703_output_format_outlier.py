@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from ftlsp.content.record import features_all
 from ftlsp.content.shape import Shape, _keys
-from ftlsp.rule import DatasetRule, Finding, Related, Severity
+from ftlsp.rule import CollectingRule, Finding, Related, Severity
 
 
-class OutputFormatOutlier(DatasetRule):
+class OutputFormatOutlier(CollectingRule):
     """An output whose shape differs from the file's dominant output shape.
 
     What: each record's last trained output is classified as a JSON object
@@ -53,17 +53,9 @@ class OutputFormatOutlier(DatasetRule):
         threshold: float = 0.9
         min_examples: int = 20
 
-    def start(self, ctx):
-        self.doc = ctx.document
-        self.examples: list = []
-        self.add = self.examples.append  # called per record: a C call; the work is done in finish
-
-    def add(self, ex):  # replaced in start() by the list's append
-        self.examples.append(ex)
-
-    def finish(self, ctx):
+    def report(self, examples, ctx):
         items = []
-        for ex, f in zip(self.examples, features_all(self.examples, self.doc)):
+        for ex, f in zip(examples, features_all(examples, ctx.document)):
             shape = f.shape  # classify() of the last output
             if shape is not None and shape.kind != "empty":  # empty outputs are FT105's
                 items.append((ex, f.outputs[-1][0], shape))

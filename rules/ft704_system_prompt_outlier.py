@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ftlsp.content.record import features_all, short
-from ftlsp.rule import DatasetRule, Finding, Related, Severity
+from ftlsp.rule import CollectingRule, Finding, Related, Severity
 
 
-class SystemPromptOutlier(DatasetRule):
+class SystemPromptOutlier(CollectingRule):
     """One record's system prompt differs from the one nearly every other record uses (or is missing).
 
     What: when one system prompt text is shared by at least ``threshold`` of the
@@ -50,17 +50,9 @@ class SystemPromptOutlier(DatasetRule):
         threshold: float = 0.9
         min_examples: int = 20
 
-    def start(self, ctx):
-        self.doc = ctx.document
-        self.examples: list = []
-        self.add = self.examples.append  # called per record: a C call; the work is done in finish
-
-    def add(self, ex):  # replaced in start() by the list's append
-        self.examples.append(ex)
-
-    def finish(self, ctx):
+    def report(self, examples, ctx):
         items = [(ex, f.system, f.system_pointer or f.first_pointer)
-                 for ex, f in zip(self.examples, features_all(self.examples, self.doc))
+                 for ex, f in zip(examples, features_all(examples, ctx.document))
                  if f.first_pointer is not None]
         o = self.options
         n = len(items)

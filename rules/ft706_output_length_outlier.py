@@ -5,10 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ftlsp.content.record import features_all, turns_of
-from ftlsp.rule import DatasetRule, Finding, Severity
+from ftlsp.rule import CollectingRule, Finding, Severity
 
 
-class OutputLengthOutlier(DatasetRule):
+class OutputLengthOutlier(CollectingRule):
     """A trained output far longer or far shorter than the file's typical output (in words).
 
     What: the word counts of all trained outputs give a median and a robust
@@ -54,17 +54,9 @@ class OutputLengthOutlier(DatasetRule):
         z_threshold: float = 3.5
         min_examples: int = 30
 
-    def start(self, ctx):
-        self.doc = ctx.document
-        self.examples: list = []
-        self.add = self.examples.append  # called per record: a C call; the work is done in finish
-
-    def add(self, ex):  # replaced in start() by the list's append
-        self.examples.append(ex)
-
-    def finish(self, ctx):
+    def report(self, examples, ctx):
         items = [(ex, ptr, w)  # w: approx_words of the output
-                 for ex, f in zip(self.examples, features_all(self.examples, self.doc))
+                 for ex, f in zip(examples, features_all(examples, ctx.document))
                  for (ptr, _), w in zip(f.outputs, f.words)]
         o = self.options
         if len(items) < max(o.min_examples, 3):

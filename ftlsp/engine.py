@@ -121,8 +121,10 @@ class Linter:
                 if isinstance(rule, DocumentRule) and rule.slow:
                     self._run_document_rule(rule, doc, ctx, diags)
                 elif isinstance(rule, ExampleRule) and rule.slow:
+                    one = [rule]  # one list per rule: its plan and cache key are computed once
+                    prefix = self.key_prefix(ctx, one)
                     for ex in examples:
-                        diags.extend(self.check_example(ex, ctx, [rule]))
+                        diags.extend(self.check_example(ex, ctx, one, prefix))
             for rule in rules:
                 if isinstance(rule, DatasetRule):
                     self._run_dataset_rule(rule, doc, examples, ctx, diags)
@@ -204,7 +206,7 @@ class Linter:
                           out: list) -> None:
         rule.start(ctx)
         for ex in examples:
-            if ex.ok and (isinstance(ex.data, dict) or rule.wants_invalid) or rule.wants_invalid:
+            if rule.wants_invalid or (ex.ok and isinstance(ex.data, dict)):
                 rule.add(ex)
         for f in rule.finish(ctx) or ():
             out.append(self.resolve(rule, f, doc, f.example))

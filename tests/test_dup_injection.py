@@ -1,7 +1,8 @@
 """Injected near-duplicates in real distinct questions (banking77): recall and precision per rule.
 
 Numbers are printed (pytest -s) and asserted at the goals: recall >= 0.9 at precision >= 0.9 at
-default thresholds for typos, reordered clauses and case/whitespace/punctuation changes.
+default thresholds for typos, reordered clauses and case/whitespace/punctuation changes; for
+paraphrases recall >= 0.9 (FT304 + FT305), precision see test_semantic_injection.
 """
 
 import json
@@ -69,14 +70,28 @@ def test_lexical_injection_recall_and_precision():
 @pytest.mark.embeddings
 @pytest.mark.slow
 def test_semantic_injection(tmp_path):
+    """Paraphrases (1-2 reworded phrases) in 2,000 questions: FT304 + FT305 at default options.
+
+    Recall is asserted at the goal (0.9). FT305's precision is NOT asserted at 0.9: the goal is
+    out of reach on this data for any detector that finds the rewordings. banking77 was written by
+    crowd workers varying each other's questions: a 2,000-question sample holds 100+ pairs of the
+    same intent that differ by one or two words ("How do I add a new card?" / "How can I add a new
+    card?", cosine 0.99), as many as the 50 injected rewordings and indistinguishable from them.
+    FT305's defaults were calibrated on seed 1 (recall 0.90, FT305 precision 0.17); this is seed 2,
+    held out (0.94, 0.17; seed 3: 0.96, 0.21; another base sample: 0.86, 0.16). The floors catch
+    regressions: the previous defaults gave 0.82 and 0.10 here, no word-edit check 0.05.
+    """
     from ftlsp import embeddings
 
     if embeddings.unavailable_reason() is not None:
         pytest.skip(embeddings.unavailable_reason())
-    recs, text, src_line = build(200, 20, seed=2)
-    s = measure(recs, text, src_line, ("FT304", "FT305"), Config(cache_dir=str(tmp_path)))
+    recs, text, src_line = build(2000, 50, seed=2)
+    s = measure(recs, text, src_line, ("FT303", "FT304", "FT305"), Config(cache_dir=str(tmp_path)))
     print(json.dumps(s, indent=1, ensure_ascii=False))
-    # Paraphrases: FT304 + FT305 together find most; banking77's own same-intent rewordings
-    # make FT305's precision low here (see the rule's docs): it is opt-in and info for that reason.
-    assert s["paraphrase"]["recall"] >= 0.6
-    assert s["FT305"]["correct"] >= 5
+    assert s["paraphrase"]["injected"] >= 40
+    assert s["paraphrase"]["recall"] >= 0.9, s["paraphrase"]
+    for code in ("FT303", "FT304"):
+        assert s[code]["precision"] >= 0.9, (code, s[code])
+    assert s["FT305"]["precision"] >= 0.13, s["FT305"]
+    # FT305 stays quiet enough to review: under 12% of the examples get an FT305 finding
+    assert s["FT305"]["findings"] <= 0.12 * len(recs), s["FT305"]

@@ -35,6 +35,33 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", t).strip()
 
 
+# English contractions spelt out, for word-level comparison only ("didn't" and "did not" are one
+# wording). 's only after pronouns and question words: elsewhere it is usually a possessive.
+_CONTRACTIONS = [
+    (re.compile(r"\b(can)(?:'|’)?t\b|\bcannot\b", re.I), "can not"),
+    (re.compile(r"\bwon(?:'|’)t\b", re.I), "will not"),
+    (re.compile(r"\bshan(?:'|’)t\b", re.I), "shall not"),
+    (re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n(?:'|’)?t\b", re.I),
+     r"\1 not"),
+    (re.compile(r"(?<=\w)(?:'|’)re\b", re.I), " are"),
+    (re.compile(r"\bi(?:'|’)m\b", re.I), "i am"),
+    (re.compile(r"(?<=\w)(?:'|’)ll\b", re.I), " will"),
+    (re.compile(r"(?<=\w)(?:'|’)ve\b", re.I), " have"),
+    (re.compile(r"(?<=\w)(?:'|’)d\b", re.I), " would"),
+    (re.compile(r"\blet(?:'|’)s\b", re.I), "let us"),
+    (re.compile(r"\b(it|that|what|there|here|he|she|who|where|how|when|why)(?:'|’)s\b", re.I), r"\1 is"),
+]
+
+
+def expand_contractions(text: str) -> str:
+    """ "I don't know what's wrong" -> "I do not know what is wrong" (also "dont", "cannot")."""
+    if "'" not in text and "’" not in text and "n" not in text:
+        return text
+    for pat, rep in _CONTRACTIONS:
+        text = pat.sub(rep, text)
+    return text
+
+
 def label_key(text: str) -> str:
     """How labels are grouped: case and surrounding/inner whitespace folded ("Positive " == "positive")."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()

@@ -132,18 +132,23 @@ def features_of(ex: Any, document: Any = None) -> Features:
         hit = per_doc.get(rec.index)
         if hit is not None and hit[0] is rec and hit[1] == dialect:
             return hit[2]
-    fast = _fast_chat(rec.data, dialect)
-    if fast is not None:
-        outs, sys_text, sys_ptr, first = fast
+    c = _c_chat(rec.data, _ALIASES, _CONTENT_PTRS) if _c_chat is not None and dialect in _MESSAGE_DIALECTS else None
+    if c is not None:
+        outs, sys_text, sys_ptr, first, words = c
     else:
-        ts = turns_of(ex)
-        outs = tuple((t.pointer, t.text) for _, t in outputs(ts))
-        sys_turn = next((t for t in ts if t.role == "system"), None)
-        sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
-        first = ts[0].pointer if ts else None
+        fast = _fast_chat(rec.data, dialect)
+        if fast is not None:
+            outs, sys_text, sys_ptr, first = fast
+        else:
+            ts = turns_of(ex)
+            outs = tuple((t.pointer, t.text) for _, t in outputs(ts))
+            sys_turn = next((t for t in ts if t.role == "system"), None)
+            sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
+            first = ts[0].pointer if ts else None
+        words = tuple([approx_words(t) for _, t in outs])
     # Word counts and the last output's shape are taken now, while the outputs are in the CPU
     # cache (the gate reads them next); the dataset rules read them much later.
-    f = _new_features(Features, (outs, sys_text, sys_ptr, first, tuple([approx_words(t) for _, t in outs]),
+    f = _new_features(Features, (outs, sys_text, sys_ptr, first, words,
                                  classify(outs[-1][1]) if outs else None))
     if per_doc is not None:
         per_doc[rec.index] = (rec, dialect, f)
@@ -225,6 +230,8 @@ def _fast_chat(data: Any, dialect: str | None):
 
 
 _CONTENT_PTRS = tuple(f"/messages/{i}/content" for i in range(64))
+# ``_fast_chat`` and the word counts in one C call (None: not built; the Python path answers).
+_c_chat = getattr(_scan._speedups, "chat_features", None)
 
 
 def approx_words(s: str) -> int:

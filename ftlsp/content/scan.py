@@ -397,7 +397,7 @@ _MOJI_RAW = _MOJI_BYTES.search
 _ESCAPE_RAW = _ESCAPE_GATE.search
 
 
-def record_gate(record_text: str) -> int:
+def _record_gate_py(record_text: str) -> int:
     """What the raw text of a record may hold (0: nothing the scan reports, no two adjacent capitals).
 
     RAW_HIT: a scan trigger (placeholder, mojibake, U+FFFD, personal data, secret) may be there;
@@ -432,6 +432,9 @@ def record_gate(record_text: str) -> int:
             return _ALL
         return UPPER_PAIR
     return 0
+
+
+record_gate = _record_gate_py  # replaced by the C version below when it is built
 
 
 def raw_clean(record_text: str) -> bool:
@@ -508,18 +511,33 @@ def _fold(s: str) -> bytes:
     return s.encode("utf-8", "surrogatepass").translate(_FOLD, _FOLD_DROP)
 
 
+# Each phrase start: (the letter before the "#", or "" for any; what follows "# ").
+_STARTS = (
+    *(("a", w) for w in ("an ai", "a ai", "an artificial", "a artificial", "a language model",  # as ...
+                         "an language model", "a large language model", "an large language model", "of my ")),
+    *(("", w) for w in ("am ", "m ", "cannot ", "can't ", "do not have ", "don't have ")),  # i ...
+    ("m", "knowledge"), ("m", "training"), ("b", "openai"))  # my ..., by openai
 _REFUSAL_START = re.compile(b"# (?:" + b"|".join(
-    [b"(?<=a# )(?:" + b"|".join(_fold(w) for w in (  # as ...
-        "an ai", "a ai", "an artificial", "a artificial", "a language model", "an language model",
-        "a large language model", "an large language model", "of my ")) + b")",
-     *(_fold(w) for w in ("am ", "m ", "cannot ", "can't ", "do not have ", "don't have ")),  # i ...
-     *(_fold(w) + b"(?<=" + _fold(p) + b")" for w, p in (  # my ..., by openai
-         ("knowledge", "my knowledge"), ("training", "my training"), ("openai", "by openai")))]) + b")").search
+    _fold(w) if not prev else b"(?<=" + prev.encode() + b"# )" + _fold(w) for prev, w in _STARTS) + b")").search
 
 
-def refusal_possible(text: str) -> bool:
+def _refusal_possible_py(text: str) -> bool:
     """False when ``_REFUSAL`` certainly has no match in ``text`` (a necessary condition)."""
     return _REFUSAL_START(_fold(text)) is not None
+
+
+refusal_possible = _refusal_possible_py
+
+# The C versions (ftlsp/_speedups.c) answer exactly as the Python ones above (tests compare
+# them); the module is optional, so an install without a compiler only runs slower.
+try:
+    from ftlsp import _speedups
+except ImportError:  # pragma: no cover - depends on the build
+    _speedups = None
+else:
+    _speedups.configure_refusal(_FOLD, _FOLD_DROP, [(_fold(w), ord(prev) if prev else -1) for prev, w in _STARTS])
+    record_gate = _speedups.record_gate
+    refusal_possible = _speedups.refusal_possible
 
 
 def _mentions_template(turns: list[fields.Turn]) -> bool:

@@ -11,7 +11,7 @@ from ftlsp.config import Config
 from ftlsp.context import Context
 from ftlsp.document import Document, Record, gc_paused
 from ftlsp.registry import Registry, load
-from ftlsp.rule import (DatasetRule, Diagnostic, DocumentRule, Example, ExampleRule, Finding, Rule,
+from ftlsp.rule import (CollectingRule, DatasetRule, Diagnostic, DocumentRule, Example, ExampleRule, Finding, Rule,
                         Severity)
 
 
@@ -125,9 +125,13 @@ class Linter:
                     prefix = self.key_prefix(ctx, one)
                     for ex in examples:
                         diags.extend(self.check_example(ex, ctx, one, prefix))
+            valid: list[Example] | None = None  # the records dataset rules see, filtered once
             for rule in rules:
                 if isinstance(rule, DatasetRule):
-                    self._run_dataset_rule(rule, doc, examples, ctx, diags)
+                    if valid is None and not rule.wants_invalid:
+                        valid = [ex for ex in examples
+                                 if ex.record.error is None and isinstance(ex.record.data, dict)]
+                    self._run_dataset_rule(rule, doc, examples if rule.wants_invalid else valid, ctx, diags)
         diags = self.cap(diags)
         diags.sort(key=Diagnostic.sort_key)
         return FileResult(doc.path, ctx.dialect, len(doc.records), diags, ctx.info, ctx.notices, ctx.is_eval)
@@ -204,10 +208,15 @@ class Linter:
 
     def _run_dataset_rule(self, rule: DatasetRule, doc: Document, examples: list[Example], ctx: Context,
                           out: list) -> None:
+        """``examples``: every record for a rule that ``wants_invalid``, else only the valid objects."""
         rule.start(ctx)
-        for ex in examples:
-            if rule.wants_invalid or (ex.ok and isinstance(ex.data, dict)):
-                rule.add(ex)
+        if (isinstance(rule, CollectingRule) and type(rule).add is CollectingRule.add
+                and isinstance(getattr(rule, "examples", None), list)):
+            rule.examples.extend(examples)  # the whole list at once: no call per record
+        else:
+            add = rule.add
+            for ex in examples:
+                add(ex)
         for f in rule.finish(ctx) or ():
             out.append(self.resolve(rule, f, doc, f.example))
 

@@ -54,19 +54,20 @@ class OutputFormatOutlier(CollectingRule):
         min_examples: int = 20
 
     def report(self, examples, ctx):
-        items = []
-        for ex, f in zip(examples, features_all(examples, ctx.document)):
-            shape = f.shape  # classify() of the last output
-            if shape is not None and shape.kind != "empty":  # empty outputs are FT105's
-                items.append((ex, f.outputs[-1][0], shape))
+        feats = features_all(examples, ctx.document)
+        # Count first (f.shape: classify() of the last output; empty outputs are FT105's): most
+        # files are prose or consistent, and then no per-record list is needed.
+        kinds = Counter(f.shape.kind for f in feats if f.shape is not None)
+        kinds.pop("empty", None)
         o = self.options
-        n = len(items)
+        n = sum(kinds.values())
         if n < max(o.min_examples, 2):
             return
-        kinds = Counter(s.kind for _, _, s in items)
         top, c = kinds.most_common(1)[0]
         if top == "prose":
             return  # prose answers vary in shape legitimately (a list here, a code block there)
+        items = [(ex, f.outputs[-1][0], f.shape) for ex, f in zip(examples, feats)
+                 if f.shape is not None and f.shape.kind != "empty"]
         group = [it for it in items if it[2].kind == top]
         detail, sub_c, sub_key = _sub_dominant(top, group, o.threshold)
         usual = detail or Shape(top).describe()

@@ -51,17 +51,18 @@ class SystemPromptOutlier(CollectingRule):
         min_examples: int = 20
 
     def report(self, examples, ctx):
-        items = [(ex, f.system, f.system_pointer or f.first_pointer)
-                 for ex, f in zip(examples, features_all(examples, ctx.document))
-                 if f.first_pointer is not None]
+        feats = features_all(examples, ctx.document)
+        # Count first: most files have one system prompt (or none), and then nothing else is needed.
+        counts = Counter(f.system for f in feats if f.first_pointer is not None)
         o = self.options
-        n = len(items)
+        n = sum(counts.values())
         if n < max(o.min_examples, 2):
             return
-        counts = Counter(s for _, s, _ in items)
         usual, c = counts.most_common(1)[0]
         if usual is None or c / n < o.threshold or c == n:
             return
+        items = [(ex, f.system, f.system_pointer or f.first_pointer)
+                 for ex, f in zip(examples, feats) if f.first_pointer is not None]
         first = next(ex for ex, s, _ in items if s == usual)
         related = (Related("the usual system prompt", first.line),)
         share = f"{c} of {n} records ({100 * c / n:.0f}%)"

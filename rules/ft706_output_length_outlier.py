@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from ftlsp.content.record import features_all, turns_of
 from ftlsp.rule import CollectingRule, Finding, Severity
@@ -55,24 +56,26 @@ class OutputLengthOutlier(CollectingRule):
         min_examples: int = 30
 
     def report(self, examples, ctx):
-        items = [(ex, ptr, w)  # w: approx_words of the output
-                 for ex, f in zip(examples, features_all(examples, ctx.document))
-                 for (ptr, _), w in zip(f.outputs, f.words)]
-        o = self.options
-        if len(items) < max(o.min_examples, 3):
-            return
+        feats = features_all(examples, ctx.document)
         # Medians over the distinct counts with their multiplicities: the same values as the
-        # medians of the sorted lists, at the cost of the distinct counts only.
-        counts = Counter(w for _, _, w in items)
+        # medians of the sorted lists, at the cost of the distinct counts only. (f.words:
+        # approx_words of each output.)
+        counts = Counter(chain.from_iterable(f.words for f in feats))
+        o = self.options
+        if sum(counts.values()) < max(o.min_examples, 3):
+            return
         med = _median(counts)
         lmed = _median(counts, math.log1p)  # log1p is increasing: the median's log
         dev: Counter = Counter()
         for w, c in counts.items():
             dev[abs(math.log1p(w) - lmed)] += c
         mad = _median(dev)
+        lo, hi = med / o.factor, med * o.factor
+        if all(lo < w < hi for w in counts):
+            return  # no count is far enough from the median to be looked at
+        items = [(ex, ptr, w) for ex, f in zip(examples, feats) for (ptr, _), w in zip(f.outputs, f.words)
+                 if not lo < w < hi]
         for ex, ptr, w in items:
-            if med / o.factor < w < med * o.factor:
-                continue
             w = _exact_words(ex, ptr, w)
             ratio = (w + 1) / (med + 1)
             z = 0.6745 * (math.log1p(w) - lmed) / mad if mad > 0 else math.copysign(math.inf, ratio - 1)

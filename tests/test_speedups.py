@@ -93,3 +93,58 @@ def test_rejects_non_str(bad):
         speedups.record_gate(bad)
     with pytest.raises(TypeError):
         speedups.refusal_possible(bad)
+
+
+# -- chat_features: record._fast_chat plus word counts ------------------------------------------------
+
+from ftlsp.content import record  # noqa: E402
+
+ROLE = st.sampled_from(["system", "user", "assistant", "model", "gpt", "human", "bot", "tool", "developer", 3, None])
+CONTENT = st.one_of(st.sampled_from(["", "one two", "a\nb c", "  x  ", "é ü\n\n"]), st.text(max_size=20), st.none(),
+                    st.just([{"type": "text", "text": "hi"}]), st.integers())
+MESSAGE = st.one_of(
+    st.fixed_dictionaries({"role": ROLE, "content": CONTENT}),
+    st.fixed_dictionaries({"role": ROLE, "content": CONTENT},
+                          optional={"weight": st.sampled_from([0, 1, 0.0, True, False, None, "0"]),
+                                    "tool_calls": st.just([]), "function_call": st.just({}), "name": st.text(max_size=3)}),
+    st.fixed_dictionaries({}, optional={"content": CONTENT, "role": ROLE}),
+    st.sampled_from([5, "text", None, []]))
+RECORD = st.fixed_dictionaries({"messages": st.one_of(st.lists(MESSAGE, max_size=6), st.just("x"), st.none())},
+                               optional={"system": st.one_of(st.text(max_size=5), st.integers())})
+
+
+def _python_features(data):
+    fast = record._fast_chat(data, "openai-chat")
+    if fast is None:
+        return None
+    return (*fast, tuple(record.approx_words(t) for _, t in fast[0]))
+
+
+@needs_c
+@settings(max_examples=1500, deadline=None)
+@given(RECORD)
+def test_chat_features_match_python(data):
+    got = speedups.chat_features(data, record._ALIASES, record._CONTENT_PTRS)
+    assert got == _python_features(data)
+
+
+@needs_c
+def test_chat_features_leaves_long_and_odd_records_to_python():
+    many = {"messages": [{"role": "assistant", "content": "x"}] * 65}
+    assert speedups.chat_features(many, record._ALIASES, record._CONTENT_PTRS) is None
+    assert record._fast_chat(many, "openai-chat") is not None  # the Python path answers for those
+
+    class Sub(dict):
+        pass
+
+    assert speedups.chat_features({"messages": [Sub(role="assistant", content="x")]}, record._ALIASES,
+                                  record._CONTENT_PTRS) is None
+    assert speedups.chat_features(Sub(messages=[]), record._ALIASES, record._CONTENT_PTRS) is None
+    with pytest.raises(TypeError):
+        speedups.chat_features({}, [], ())
+
+
+@needs_c
+@pytest.mark.parametrize("text", ["", "one", "one two", "a\nb", " \n ", "é ü", "😀 x\n"])
+def test_approx_words_matches_python(text):
+    assert speedups.approx_words(text) == record.approx_words(text)

@@ -54,8 +54,9 @@ def measure(recs, text, src_line, codes, config=None):
 
 
 @pytest.mark.realdata
-def test_lexical_injection_recall_and_precision():
-    recs, text, src_line = build(2000, 50)
+@pytest.mark.parametrize("seed", [1, 2, 3])  # each seed: another base sample and other injections
+def test_lexical_injection_recall_and_precision(seed):
+    recs, text, src_line = build(2000, 50, seed=seed)
     s = measure(recs, text, src_line, ("FT301", "FT302", "FT303", "FT304"))
     print(json.dumps(s, indent=1, ensure_ascii=False))
     for kind in ("case", "typo", "reorder"):

@@ -149,6 +149,8 @@ def template_variation(a: str, b: str, df: "dict[str, int]", min_df: int = 3) ->
     ops = [op for op in Levenshtein.opcodes(wa, wb) if op.tag != "equal"]
     if not ops:
         return False
+    if sorted(wa) == sorted(wb) and any(op.src_end - op.src_start > 1 for op in ops):
+        return False  # the same words with a clause moved: a reordered copy ("EUR to USD" / "USD to EUR" is a fill)
     for op in ops:
         if op.tag != "replace" or op.src_end - op.src_start != op.dest_end - op.dest_start:
             return False

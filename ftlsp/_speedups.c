@@ -197,6 +197,12 @@ static Py_ssize_t start_len[MAX_STARTS];
 static int start_prev[MAX_STARTS];
 static int n_starts = -1;  /* -1: not configured */
 
+/* The folded bytes of each character below U+0800 (at most two): count, then the bytes. */
+#define FOLD_SMALL 0x800
+static unsigned char fold_small[FOLD_SMALL][3];
+
+static Py_ssize_t fold_char(Py_UCS4 c, unsigned char *out, Py_ssize_t o);
+
 static PyObject *configure_refusal(PyObject *self, PyObject *args) {
     Py_buffer table, drop;
     PyObject *alts;
@@ -237,6 +243,12 @@ static PyObject *configure_refusal(PyObject *self, PyObject *args) {
         start_prev[i] = prev;
     }
     n_starts = (int)m;
+    for (Py_UCS4 c = 0; c < FOLD_SMALL; c++) {
+        unsigned char tmp[4] = {0, 0, 0, 0};
+        fold_small[c][0] = (unsigned char)fold_char(c, tmp, 0);
+        fold_small[c][1] = tmp[0];
+        fold_small[c][2] = tmp[1];
+    }
     Py_DECREF(seq);
     PyBuffer_Release(&table);
     PyBuffer_Release(&drop);
@@ -249,7 +261,7 @@ fail:
 }
 
 /* Appends the folded UTF-8 bytes of c ("surrogatepass": lone surrogates as 3-byte sequences). */
-static inline Py_ssize_t fold_char(Py_UCS4 c, unsigned char *out, Py_ssize_t o) {
+static Py_ssize_t fold_char(Py_UCS4 c, unsigned char *out, Py_ssize_t o) {
     unsigned char b[4];
     int nb;
     if (c < 0x80) { b[0] = (unsigned char)c; nb = 1; }
@@ -329,20 +341,30 @@ static PyObject *refusal_possible(PyObject *self, PyObject *arg) {
         if (buf == NULL) return PyErr_NoMemory();
     }
     Py_ssize_t len = 0;
-    if (kind == PyUnicode_1BYTE_KIND) {
+    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(arg)) {  /* ASCII bytes are never dropped */
         const Py_UCS1 *d = data;
-        if (PyUnicode_IS_ASCII(arg)) {  /* ASCII bytes are never dropped */
-            for (Py_ssize_t j = 0; j < n; j++) buf[j] = fold_table[d[j]];
-            len = n;
-        } else {
-            for (Py_ssize_t j = 0; j < n; j++) {
-                Py_UCS1 c = d[j];
-                if (c < 0x80) buf[len++] = fold_table[c];
-                else len = fold_char(c, buf, len);
-            }
+        for (Py_ssize_t j = 0; j < n; j++) buf[j] = fold_table[d[j]];
+        len = n;
+    } else if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = data;
+        for (Py_ssize_t j = 0; j < n; j++) {
+            const unsigned char *f = fold_small[d[j]];
+            buf[len] = f[1];
+            buf[len + 1] = f[2];
+            len += f[0];
         }
     } else {
-        for (Py_ssize_t j = 0; j < n; j++) len = fold_char(PyUnicode_READ(kind, data, j), buf, len);
+        for (Py_ssize_t j = 0; j < n; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            if (c < FOLD_SMALL) {
+                const unsigned char *f = fold_small[c];
+                buf[len] = f[1];
+                buf[len + 1] = f[2];
+                len += f[0];
+            } else {
+                len = fold_char(c, buf, len);
+            }
+        }
     }
     int found = find_start(buf, len);
     if (buf != small) PyMem_Free(buf);
@@ -351,24 +373,36 @@ static PyObject *refusal_possible(PyObject *self, PyObject *arg) {
 
 /* ---- chat_features ---------------------------------------------------------------------- */
 
-/* Spaces plus newlines plus one (0 for ""): record.approx_words. */
-static Py_ssize_t approx_words(PyObject *s) {
+/* Spaces plus newlines plus one (0 for ""): record.approx_words. *newlines gets the newlines. */
+static Py_ssize_t approx_words(PyObject *s, Py_ssize_t *newlines) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    *newlines = 0;
     if (n == 0) return 0;
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
-    Py_ssize_t count = 1;
+    Py_ssize_t spaces = 0, nl = 0;
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *d = data;
-        for (Py_ssize_t j = 0; j < n; j++) count += (d[j] == ' ') + (d[j] == '\n');
+        for (Py_ssize_t j = 0; j < n; j++) { spaces += d[j] == ' '; nl += d[j] == '\n'; }
     } else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *d = data;
-        for (Py_ssize_t j = 0; j < n; j++) count += (d[j] == ' ') + (d[j] == '\n');
+        for (Py_ssize_t j = 0; j < n; j++) { spaces += d[j] == ' '; nl += d[j] == '\n'; }
     } else {
         const Py_UCS4 *d = data;
-        for (Py_ssize_t j = 0; j < n; j++) count += (d[j] == ' ') + (d[j] == '\n');
+        for (Py_ssize_t j = 0; j < n; j++) { spaces += d[j] == ' '; nl += d[j] == '\n'; }
     }
-    return count;
+    *newlines = nl;
+    return spaces + nl + 1;
+}
+
+/* shape.classify(text) is certainly plain prose: one line of more than 40 characters that neither
+ * starts nor ends with white space and does not start like JSON or a code fence. */
+static int plain_prose(PyObject *s, Py_ssize_t newlines) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (newlines || n <= 40) return 0;
+    Py_UCS4 first = PyUnicode_READ_CHAR(s, 0), last = PyUnicode_READ_CHAR(s, n - 1);
+    if (Py_UNICODE_ISSPACE(first) || Py_UNICODE_ISSPACE(last)) return 0;
+    return first != '{' && first != '[' && first != '`';
 }
 
 static PyObject *s_messages, *s_system, *s_content, *s_role, *s_weight, *s_tool_calls, *s_function_call,
@@ -378,8 +412,10 @@ static PyObject *s_messages, *s_system, *s_content, *s_role, *s_weight, *s_tool_
  * (outputs, system text, system pointer, first pointer, words) or None when the Python path must
  * decide (a shape the fast path does not take, or more messages than ``ptrs`` has pointers). */
 static PyObject *chat_features(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyDict_Check(args[1]) || !PyTuple_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "chat_features(data, aliases: dict, pointers: tuple)");
+    if ((nargs != 3 && nargs != 6) || !PyDict_Check(args[1]) || !PyTuple_Check(args[2]) ||
+        (nargs == 6 && !(PyType_Check(args[3]) && PyType_IsSubtype((PyTypeObject *)args[3], &PyTuple_Type)))) {
+        PyErr_SetString(PyExc_TypeError, "chat_features(data, aliases: dict, pointers: tuple"
+                                         "[, features: tuple subclass, prose_shape, classify])");
         return NULL;
     }
     PyObject *data = args[0], *aliases = args[1], *ptrs = args[2];
@@ -453,17 +489,42 @@ static PyObject *chat_features(PyObject *self, PyObject *const *args, Py_ssize_t
         }
         if (PyErr_Occurred()) goto fail;  /* PyUnicode_Compare on a non-str alias value */
     }
-    Py_ssize_t k = PyList_GET_SIZE(outs);
+    Py_ssize_t k = PyList_GET_SIZE(outs), newlines = 0;
+    int prose = 0;
     words = PyTuple_New(k);
     if (words == NULL) goto fail;
     for (Py_ssize_t i = 0; i < k; i++) {
-        PyObject *n = PyLong_FromSsize_t(approx_words(PyTuple_GET_ITEM(PyList_GET_ITEM(outs, i), 1)));
+        PyObject *text = PyTuple_GET_ITEM(PyList_GET_ITEM(outs, i), 1);
+        PyObject *n = PyLong_FromSsize_t(approx_words(text, &newlines));
         if (n == NULL) goto fail;
         PyTuple_SET_ITEM(words, i, n);
+        if (i == k - 1) prose = plain_prose(text, newlines);
     }
     PyObject *out_tuple = PyList_AsTuple(outs);
     if (out_tuple == NULL) goto fail;
-    result = PyTuple_Pack(5, out_tuple, sys_text, sys_ptr, first, words);
+    if (nargs == 3) {
+        result = Py_BuildValue("(OOOOOO)", out_tuple, sys_text, sys_ptr, first, words, prose ? Py_True : Py_False);
+    } else {
+        /* The Features named tuple itself, its shape from classify() unless plainly prose. */
+        PyObject *shape;
+        if (prose) shape = Py_NewRef(args[4]);
+        else if (k == 0) shape = Py_NewRef(Py_None);
+        else shape = PyObject_CallOneArg(args[5], PyTuple_GET_ITEM(PyTuple_GET_ITEM(out_tuple, k - 1), 1));
+        if (shape == NULL) {
+            Py_DECREF(out_tuple);
+            goto fail;
+        }
+        PyTypeObject *type = (PyTypeObject *)args[3];
+        result = type->tp_alloc(type, 6);
+        if (result == NULL) {
+            Py_DECREF(shape);
+            Py_DECREF(out_tuple);
+            goto fail;
+        }
+        PyObject *items[6] = {out_tuple, sys_text, sys_ptr, first, words, shape};
+        for (int i = 0; i < 6; i++) PyTuple_SET_ITEM(result, i, Py_NewRef(items[i]));
+        Py_DECREF(shape);
+    }
     Py_DECREF(out_tuple);
     Py_DECREF(outs);
     Py_DECREF(words);
@@ -483,7 +544,83 @@ static PyObject *words_of(PyObject *self, PyObject *arg) {
         PyErr_SetString(PyExc_TypeError, "approx_words() takes a str");
         return NULL;
     }
-    return PyLong_FromSsize_t(approx_words(arg));
+    Py_ssize_t newlines;
+    return PyLong_FromSsize_t(approx_words(arg, &newlines));
+}
+
+static PyObject *prose_of(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "plain_prose() takes a str");
+        return NULL;
+    }
+    Py_ssize_t newlines;
+    approx_words(arg, &newlines);
+    return PyBool_FromLong(plain_prose(arg, newlines));
+}
+
+/* ---- outputs_quiet ---------------------------------------------------------------------- */
+
+static Py_UCS4 complete_end[64];
+static int n_complete_end = -1;
+
+static PyObject *configure_truncation(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg) || PyUnicode_GET_LENGTH(arg) > 64) {
+        PyErr_SetString(PyExc_TypeError, "configure_truncation() takes a str of at most 64 characters");
+        return NULL;
+    }
+    n_complete_end = (int)PyUnicode_GET_LENGTH(arg);
+    for (int i = 0; i < n_complete_end; i++) complete_end[i] = PyUnicode_READ_CHAR(arg, i);
+    Py_RETURN_NONE;
+}
+
+/* truncation.truncation_cue(text) is certainly False and refusal_possible(text) is False. */
+static int output_quiet(PyObject *text) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t e = n;
+    while (e > 0 && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e - 1))) e--;
+    if (e > 0) {
+        Py_UCS4 first = PyUnicode_READ(kind, data, 0), last = PyUnicode_READ(kind, data, e - 1);
+        if (first == '{' || first == '[') return 0;  /* JSON: the Python side parses it */
+        int complete = 0;
+        for (int i = 0; i < n_complete_end; i++)
+            if (complete_end[i] == last) { complete = 1; break; }
+        if (!complete) return 0;
+        Py_ssize_t j = 0;
+        while (j + 2 < e && (j = PyUnicode_FindChar(text, '`', j, e - 2, 1)) >= 0) {  /* "```" */
+            if (PyUnicode_READ(kind, data, j + 1) == '`' && PyUnicode_READ(kind, data, j + 2) == '`') return 0;
+            j++;
+        }
+        if (j == -2) return -1;
+    }
+    PyObject *r = refusal_possible(NULL, text);
+    if (r == NULL) return -1;
+    int quiet = r == Py_False;
+    Py_DECREF(r);
+    return quiet;
+}
+
+static PyObject *outputs_quiet(PyObject *self, PyObject *arg) {
+    if (n_complete_end < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_truncation() was not called");
+        return NULL;
+    }
+    if (!PyTuple_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "outputs_quiet() takes a tuple of (pointer, text) pairs");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(arg); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(arg, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1))) {
+            PyErr_SetString(PyExc_TypeError, "outputs_quiet() takes a tuple of (pointer, text) pairs");
+            return NULL;
+        }
+        int q = output_quiet(PyTuple_GET_ITEM(pair, 1));
+        if (q < 0) return NULL;
+        if (!q) Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
 }
 
 static PyMethodDef methods[] = {
@@ -494,6 +631,10 @@ static PyMethodDef methods[] = {
     {"chat_features", (PyCFunction)(void (*)(void))chat_features, METH_FASTCALL,
      "record._fast_chat and the outputs' word counts in C: (outputs, system, system pointer, first, words)."},
     {"approx_words", words_of, METH_O, "record.approx_words in C."},
+    {"plain_prose", prose_of, METH_O, "Is shape.classify(text) certainly plain prose? (False: not known.)"},
+    {"outputs_quiet", outputs_quiet, METH_O,
+     "True when no output may have a truncation cue or a refusal start (False: not known)."},
+    {"configure_truncation", configure_truncation, METH_O, "configure_truncation(complete_end_characters)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -24,6 +24,8 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)
     # Per-file summary that rules contribute to (tokens, cost); goes into JSON output files[].
     info: dict[str, Any] = field(default_factory=dict)
+    # Per-file values the rules of one lint share (e.g. the content rules' features of the records).
+    scratch: dict[str, Any] = field(default_factory=dict)
     # One-time notices ("semantic rules skipped: install ftlsp[embeddings]"), deduplicated by the CLI.
     notices: list[str] = field(default_factory=list)
     # Set by the server: long rules call it to report progress (0-100) and learn if superseded.

@@ -97,7 +97,8 @@ def test_rejects_non_str(bad):
 
 # -- chat_features: record._fast_chat plus word counts ------------------------------------------------
 
-from ftlsp.content import record  # noqa: E402
+from ftlsp.content import record, shape  # noqa: E402
+from ftlsp.content.truncation import truncation_cue  # noqa: E402
 
 ROLE = st.sampled_from(["system", "user", "assistant", "model", "gpt", "human", "bot", "tool", "developer", 3, None])
 CONTENT = st.one_of(st.sampled_from(["", "one two", "a\nb c", "  x  ", "é ü\n\n"]), st.text(max_size=20), st.none(),
@@ -125,7 +126,43 @@ def _python_features(data):
 @given(RECORD)
 def test_chat_features_match_python(data):
     got = speedups.chat_features(data, record._ALIASES, record._CONTENT_PTRS)
-    assert got == _python_features(data)
+    want = _python_features(data)
+    if got is None:
+        assert want is None
+        return
+    assert got[:5] == want
+    if got[5]:  # "plainly prose" is a promise about the last output
+        assert shape.classify(got[0][-1][1]) is shape.PROSE
+
+
+@needs_c
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["word", " ", "\n", "{", "[", "`", "```", ".", "x" * 30, "\u2003", "é", "- "]),
+                max_size=12).map("".join))
+@example("x" * 41)
+@example("x" * 40)
+def test_plain_prose_is_what_classify_says(text):
+    if speedups.plain_prose(text):
+        assert shape.classify(text) is shape.PROSE
+
+
+TRUNCATION_PIECES = st.sampled_from(["word", " ", "\n", "{", "[", "}", "]", "`", "```", ".", "!", "?", ",", ":",
+                                     "…", "”", "\u2003", "é", "as an AI", "I'm sorry", " the", "\"", "{\"a\": 1}"])
+
+
+@needs_c
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(TRUNCATION_PIECES, max_size=10).map("".join), max_size=3))
+@example(["{\"a\": 1}"])
+@example(["  "])
+def test_outputs_quiet_promises_no_cue_and_no_refusal_start(texts):
+    outs = tuple((f"/messages/{i}/content", t) for i, t in enumerate(texts))
+    if speedups.outputs_quiet(outs):
+        for t in texts:
+            assert not truncation_cue(t) and not scan._refusal_possible_py(t), t
+    else:  # not quiet: some output has a cue, a refusal start, or starts like JSON
+        assert any(truncation_cue(t) or scan._refusal_possible_py(t) or t.rstrip()[:1] in ("{", "[")
+                   for t in texts)
 
 
 @needs_c
@@ -148,3 +185,54 @@ def test_chat_features_leaves_long_and_odd_records_to_python():
 @pytest.mark.parametrize("text", ["", "one", "one two", "a\nb", " \n ", "é ü", "😀 x\n"])
 def test_approx_words_matches_python(text):
     assert speedups.approx_words(text) == record.approx_words(text)
+
+
+@needs_c
+@settings(max_examples=500, deadline=None)
+@given(RECORD)
+def test_features_from_c_equal_the_python_features(data):
+    from ftlsp.rule import Example
+
+    f = speedups.chat_features(data, record._ALIASES, record._CONTENT_PTRS, record.Features, shape.PROSE,
+                               shape.classify)
+    if f is None:
+        return
+    assert type(f) is record.Features
+    ex = Example(type("R", (), {"data": data, "index": 0, "text": ""})(), "x.jsonl", "openai-chat")
+    assert f == record._features_py(ex, data, "openai-chat")
+
+
+# -- end to end: the content rules give the same diagnostics with and without the C module -----------
+
+def _lint_content(text):
+    from ftlsp.config import Config
+    from ftlsp.document import Document
+    from ftlsp.engine import Linter
+
+    doc = Document.from_text("c.jsonl", text)
+    return [(d.code, d.line, d.col, d.end_col, d.message) for d in Linter(Config(select=("FT7",))).lint(doc).diagnostics]
+
+
+@needs_c
+def test_content_rules_same_with_python_fallback(monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+    import bench_content
+
+    text = bench_content.generate(3000, seed=11)
+    text += "".join(json.dumps({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": a}]},
+                               ensure_ascii=ascii_only) + "\n"
+                    for a in ("As an AI language model, I can't.", "I’m sorry, but I can’t help with that.",
+                              "{\"a\": [1, 2", "```python\nprint(1)", "Café Ã© costs 12 €", "Call +44 20 7946 0958 now.",
+                              "Key sk-proj-abcDEF0123456789abcdef0123 here.", "Ends with the")
+                    for ascii_only in (True, False))
+    with_c = _lint_content(text)
+    monkeypatch.setattr(scan, "record_gate", scan._record_gate_py)
+    monkeypatch.setattr(scan, "refusal_possible", scan._refusal_possible_py)
+    monkeypatch.setattr(record, "_c_chat", None)
+    monkeypatch.setattr(record, "_c_quiet", None)
+    without = _lint_content(text)
+    assert with_c == without
+    assert len({c for c, *_ in with_c}) >= 6  # the planted kinds are found, not just nothing twice

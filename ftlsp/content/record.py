@@ -20,8 +20,8 @@ from typing import Any, Iterable, NamedTuple
 from ftlsp import dialects as D
 from ftlsp import fields
 from ftlsp.content import scan as _scan
-from ftlsp.content.shape import Shape, classify
-from ftlsp.content.truncation import truncation_cue
+from ftlsp.content.shape import PROSE, Shape, classify
+from ftlsp.content.truncation import COMPLETE_END, truncation_cue
 from ftlsp.rule import Finding
 
 _lock = threading.Lock()
@@ -78,7 +78,10 @@ def content_clean(ex: Any, ctx: Any) -> bool:
     _last_gate = (rec, g)  # the record is kept so its id cannot be reused
     if g & _scan.RAW_HIT:
         return False
-    for _, text in features_of(ex, ctx.document).outputs:
+    outs = features_of(ex, ctx.document).outputs
+    if _c_quiet is not None and _c_quiet(outs):
+        return True  # no truncation cue, no refusal start (in C); otherwise the exact tests decide
+    for _, text in outs:
         if truncation_cue(text) or (_scan.refusal_possible(text)
                                     and _scan.refusal_anchor(text, g & _scan.UPPER_PAIR)):
             return False
@@ -132,31 +135,42 @@ def features_of(ex: Any, document: Any = None) -> Features:
         hit = per_doc.get(rec.index)
         if hit is not None and hit[0] is rec and hit[1] == dialect:
             return hit[2]
-    c = _c_chat(rec.data, _ALIASES, _CONTENT_PTRS) if _c_chat is not None and dialect in _MESSAGE_DIALECTS else None
-    if c is not None:
-        outs, sys_text, sys_ptr, first, words = c
-    else:
-        fast = _fast_chat(rec.data, dialect)
-        if fast is not None:
-            outs, sys_text, sys_ptr, first = fast
-        else:
-            ts = turns_of(ex)
-            outs = tuple((t.pointer, t.text) for _, t in outputs(ts))
-            sys_turn = next((t for t in ts if t.role == "system"), None)
-            sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
-            first = ts[0].pointer if ts else None
-        words = tuple([approx_words(t) for _, t in outs])
     # Word counts and the last output's shape are taken now, while the outputs are in the CPU
     # cache (the gate reads them next); the dataset rules read them much later.
-    f = _new_features(Features, (outs, sys_text, sys_ptr, first, words,
-                                 classify(outs[-1][1]) if outs else None))
+    f = (_c_chat(rec.data, _ALIASES, _CONTENT_PTRS, Features, PROSE, classify)
+         if _c_chat is not None and dialect in _MESSAGE_DIALECTS else None)
+    if f is None:
+        f = _features_py(ex, rec.data, dialect)
     if per_doc is not None:
         per_doc[rec.index] = (rec, dialect, f)
     return f
 
 
-def features_all(examples: list, document: Any) -> list[Features]:
-    """``features_of`` for each example, in order: the dataset rules' bulk read in ``finish``."""
+def _features_py(ex: Any, data: Any, dialect: str | None) -> Features:
+    fast = _fast_chat(data, dialect)
+    if fast is not None:
+        outs, sys_text, sys_ptr, first = fast
+    else:
+        ts = turns_of(ex)
+        outs = tuple((t.pointer, t.text) for _, t in outputs(ts))
+        sys_turn = next((t for t in ts if t.role == "system"), None)
+        sys_text, sys_ptr = (sys_turn.text, sys_turn.pointer) if sys_turn else (None, None)
+        first = ts[0].pointer if ts else None
+    words = tuple([approx_words(t) for _, t in outs])
+    return _new_features(Features, (outs, sys_text, sys_ptr, first, words, classify(outs[-1][1]) if outs else None))
+
+
+def features_all(examples: list, document: Any, ctx: Any = None) -> list[Features]:
+    """``features_of`` for each example, in order: the dataset rules' bulk read in ``finish``.
+    With ``ctx``, rules of one lint that get the same list share one answer."""
+    scratch = getattr(ctx, "scratch", None)
+    if scratch is not None:
+        hit = scratch.get("content.features")
+        if hit is not None and hit[0] is examples:
+            return hit[1]
+        out = features_all(examples, document)
+        scratch["content.features"] = (examples, out)
+        return out
     per_doc = _per_doc(document) if document is not None else None
     if per_doc is None:
         return [features_of(ex) for ex in examples]
@@ -230,8 +244,13 @@ def _fast_chat(data: Any, dialect: str | None):
 
 
 _CONTENT_PTRS = tuple(f"/messages/{i}/content" for i in range(64))
-# ``_fast_chat`` and the word counts in one C call (None: not built; the Python path answers).
-_c_chat = getattr(_scan._speedups, "chat_features", None)
+# C versions (None: not built; the Python path answers): ``_fast_chat`` with the word counts and
+# whether the last output is plainly prose, in one call; and the outputs' part of the gate.
+_c_chat = _c_quiet = None
+if _scan._speedups is not None:
+    _c_chat = _scan._speedups.chat_features
+    _scan._speedups.configure_truncation("".join(sorted(COMPLETE_END)))
+    _c_quiet = _scan._speedups.outputs_quiet
 
 
 def approx_words(s: str) -> int:

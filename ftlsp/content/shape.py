@@ -42,6 +42,7 @@ def _keys(keys: tuple[str, ...]) -> str:
 
 # Shapes are immutable: one instance per kind (and per key set or tag) serves every record.
 _KIND = {k: Shape(k) for k in KIND_LABELS}
+PROSE = _KIND["prose"]
 _VARIANTS: dict[tuple[str, object], Shape] = {}
 
 

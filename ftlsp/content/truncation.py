@@ -20,7 +20,7 @@ il lo gli uno ed che per con del della
 """.split())
 _STRONG_END = tuple(",;:(-–—[{\"'“‘«")
 _SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]]*(?:\s|$)")
-_COMPLETE_END = frozenset(".!?。！？…)]}\"'”’»>*_~")
+COMPLETE_END = frozenset(".!?。！？…)]}\"'”’»>*_~")
 
 
 def json_unbalanced(s: str) -> bool:
@@ -47,7 +47,7 @@ def truncation_cue(text: str) -> bool:
         last = text[-1]
     if text[0] in "{[":
         return json_unbalanced(text)
-    return last not in _COMPLETE_END or ("`" in text and "```" in text)
+    return last not in COMPLETE_END or ("`" in text and "```" in text)
 
 
 def truncation(text: str, min_words: int = 20) -> str | None:
@@ -62,7 +62,7 @@ def truncation(text: str, min_words: int = 20) -> str | None:
     if "```" in s and s.count("```") % 2 == 1:
         return "a ``` code fence is opened but never closed"
     last = s[-1]
-    if last in _COMPLETE_END:
+    if last in COMPLETE_END:
         return None  # the common case: a sentence end or a closing bracket/quote
     last_line = s[s.rfind("\n") + 1:].strip()
     if last_line.startswith(("#", "|", "http", "-", "*", "•")) or "`" in last_line:

@@ -159,6 +159,8 @@ class SemanticDuplicate(Gathered):
             (pn.get(o.compare), pm.get(o.compare)),)
         total = 0
         for x, y in sides:
+            if x == y:
+                continue
             n_phrases, longest, kept = word_edits(wording(x), wording(y))
             total += n_phrases
             if n_phrases and (longest > o.max_phrase_words or kept < o.min_kept):

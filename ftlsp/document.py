@@ -53,6 +53,9 @@ class Record:
     error: jsonparse.ParseError | None = None
     _spans: dict | None = field(default=None, repr=False)
     _hash: str | None = field(default=None, repr=False)
+    # Values rule helpers derive from this record (the content rules' features): they live and
+    # die with it, and an edit makes a new record.
+    derived: Any = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -7,14 +7,13 @@ cheap tests over the raw text and the outputs decides for all of them.
 The engine runs every example rule on one record before the next, so a
 one-slot cache lets the rules that do run share one ``fields.turns`` call and
 one scan. Dataset rules (format, system prompt and length outliers) need a few
-features per record; those are cached per document (weakly: they go with the
-document), filled by the gate in the fast pass and read in the slow pass.
+features per record; those are kept on the record (``Record.derived``: they go with
+it), filled by the gate in the fast pass and read in the slow pass.
 """
 
 from __future__ import annotations
 
 import threading
-import weakref
 from typing import Any, Iterable, NamedTuple
 
 from ftlsp import dialects as D
@@ -107,42 +106,23 @@ class Features(NamedTuple):
 _new_features = tuple.__new__  # Features(...) without the Python-level __new__: one per record
 
 
-_features: "weakref.WeakKeyDictionary[Any, dict[int, tuple[Any, Features]]]" = weakref.WeakKeyDictionary()
-
-
-_last_doc: tuple[Any, dict] | None = None  # (weakref to the document, its features) of the last lookup
-
-
-def _per_doc(document: Any) -> dict | None:
-    global _last_doc
-    last = _last_doc
-    if last is not None and last[0]() is document:
-        return last[1]
-    try:
-        d = _features.setdefault(document, {})
-        ref = weakref.ref(document)
-    except TypeError:
-        return None
-    with _lock:
-        _last_doc = (ref, d)
-    return d
-
-
 def features_of(ex: Any, document: Any = None) -> Features:
+    """The features of a record, computed once and kept on the record (``document`` is unused;
+    kept for callers)."""
     rec, dialect = ex.record, ex.dialect
-    per_doc = _per_doc(document) if document is not None else None
-    if per_doc is not None:
-        hit = per_doc.get(rec.index)
-        if hit is not None and hit[0] is rec and hit[1] == dialect:
-            return hit[2]
+    d = getattr(rec, "derived", None)
+    if d is not None and d[0] == dialect:
+        return d[1]
     # Word counts and the last output's shape are taken now, while the outputs are in the CPU
     # cache (the gate reads them next); the dataset rules read them much later.
     f = (_c_chat(rec.data, _ALIASES, _CONTENT_PTRS, Features, PROSE, classify)
          if _c_chat is not None and dialect in _MESSAGE_DIALECTS else None)
     if f is None:
         f = _features_py(ex, rec.data, dialect)
-    if per_doc is not None:
-        per_doc[rec.index] = (rec, dialect, f)
+    try:
+        rec.derived = (dialect, f)
+    except AttributeError:  # a record-like object without the slot (tests)
+        pass
     return f
 
 
@@ -160,7 +140,7 @@ def _features_py(ex: Any, data: Any, dialect: str | None) -> Features:
     return _new_features(Features, (outs, sys_text, sys_ptr, first, words, classify(outs[-1][1]) if outs else None))
 
 
-def features_all(examples: list, document: Any, ctx: Any = None) -> list[Features]:
+def features_all(examples: list, document: Any = None, ctx: Any = None) -> list[Features]:
     """``features_of`` for each example, in order: the dataset rules' bulk read in ``finish``.
     With ``ctx``, rules of one lint that get the same list share one answer."""
     scratch = getattr(ctx, "scratch", None)
@@ -168,27 +148,18 @@ def features_all(examples: list, document: Any, ctx: Any = None) -> list[Feature
         hit = scratch.get("content.features")
         if hit is not None and hit[0] is examples:
             return hit[1]
-        out = features_all(examples, document)
-        scratch["content.features"] = (examples, out)
-        return out
-    per_doc = _per_doc(document) if document is not None else None
-    if per_doc is None:
-        return [features_of(ex) for ex in examples]
-    get = per_doc.get
     out = []
     append = out.append
     for ex in examples:
-        rec = ex.record
-        hit = get(rec.index)
-        if hit is not None and hit[0] is rec and hit[1] == ex.dialect:
-            append(hit[2])
-        else:
-            append(features_of(ex, document))
+        d = getattr(ex.record, "derived", None)
+        append(d[1] if d is not None and d[0] == ex.dialect else features_of(ex))
+    if scratch is not None:
+        scratch["content.features"] = (examples, out)
     return out
 
 
 def output_texts(ex: Any, document: Any = None) -> tuple[tuple[str, str], ...]:
-    """(pointer, text) of each trained output of a record (from the per-document features)."""
+    """(pointer, text) of each trained output of a record (from the record's features)."""
     return features_of(ex, document).outputs
 
 

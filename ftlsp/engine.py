@@ -212,7 +212,7 @@ class Linter:
         rule.start(ctx)
         if (isinstance(rule, CollectingRule) and type(rule).add is CollectingRule.add
                 and isinstance(getattr(rule, "examples", None), list)):
-            rule.examples.extend(examples)  # the whole list at once: no call per record
+            rule.examples = examples  # the whole list at once, shared (report must not change it)
         else:
             add = rule.add
             for ex in examples:

@@ -275,7 +275,8 @@ class CollectingRule(DatasetRule):
     """A dataset rule that judges all records at once: they are collected, then ``report`` runs.
 
     The list is handed over and dropped after the run, so a rule object that the editor keeps
-    between passes does not keep the previous document alive.
+    between passes does not keep the previous document alive. The engine may hand several rules
+    the same list: ``report`` reads it and never changes it.
     """
 
     def start(self, ctx: "Context") -> None:

@@ -14,6 +14,7 @@ finding data use ``shown``, which is masked for personal data and secrets.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from ftlsp import fields
@@ -534,7 +535,9 @@ try:
     from ftlsp import _speedups
 except ImportError:  # pragma: no cover - depends on the build
     _speedups = None
-else:
+if os.environ.get("FTLSP_NO_SPEEDUPS"):  # the pure-Python path on purpose (debugging, measuring)
+    _speedups = None
+if _speedups is not None:
     _speedups.configure_refusal(_FOLD, _FOLD_DROP, [(_fold(w), ord(prev) if prev else -1) for prev, w in _STARTS])
     record_gate = _speedups.record_gate
     refusal_possible = _speedups.refusal_possible

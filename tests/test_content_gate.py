@@ -158,3 +158,41 @@ def test_multiset_medians_equal_sorted_list_medians():
         for w, c in counts.items():
             dev[abs(math.log1p(w) - lmed)] += c
         assert _median(dev) == _median_of_list(sorted(abs(x - lmed) for x in logs))
+
+
+# -- alternations searched with only the alternatives whose literals are present ------------------
+
+ALT_PIECES = st.sampled_from([
+    "[Your name]", "[ insert date ]", "[", "]", "{{ var }}", "{{", "<insert x>", "<", ">", "TODO", "FIXME", "Lorem ipsum",
+    "Lorem Ipsum", "INSERT", "HERE", "PASTE code HERE", "sk-", "sk-proj-", "AKIA", "ASIA", "ghp_", "github_pat_", "xox",
+    "xoxb-", "AIza", "sk_live_", "rk_live_", "hf_", "eyJ", ".", "eyJhbGciOiJIUzI1NiJ9", "-----BEGIN PRIVATE KEY-----",
+    "-----END PRIVATE KEY-----", "ABCDEFGHIJKLMNOP", "abcdefghij0123456789", "0123456789abcdefXYZW", "_", "-", " ",
+    "\n", "x", "`", "api_key = ", "Token: ", "ſecret=", "\u212aEY=", "password is ", "Bearer "])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(ALT_PIECES, max_size=12).map("".join))
+def test_alternation_subsets_find_what_the_whole_alternation_finds(text):
+    for alt in (scan._PLACEHOLDER, scan._SECRET):
+        got = [(m.lastgroup, m.span()) for m in alt.finditer(text)]
+        assert got == [(m.lastgroup, m.span()) for m in alt.full.finditer(text)], text
+    if scan._KEYWORD_SECRET.search(text):  # the keyword test before it is a necessary condition
+        low = text.lower().replace("ſ", "s")
+        assert any(k in low for k in scan._KEYWORD_PARTS), text
+
+
+PII_PIECES = st.sampled_from(["+", "+44 ", "(", ")", "0", "1", "2", "5", "9", "20", "555", "7946", "0958", "4111", "1111",
+                              " ", "-", ".", "/", ":", "::", "GB82", "WEST", "DE89", "3704", "0044", "0532", "0130", "00",
+                              "a", "B", "fe80", "db8", "192.168.", "8.8.8.8", "x", ", ", ". "])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(PII_PIECES, max_size=14).map("".join))
+def test_personal_data_detectors_need_their_triggers(text):
+    """Cards, phones and IPv4 need a number run (NUM) of their own: running them also when only a
+    digit-letter pair (TOK) triggered the scan finds nothing more."""
+    gated, forced = [], []
+    flags = scan.triggers(text)
+    scan._pii(text, 0, gated, flags)
+    scan._pii(text, 0, forced, flags | scan.NUM | scan.TOK if flags & (scan.NUM | scan.TOK) else flags)
+    assert gated == forced, text

@@ -1,6 +1,7 @@
 """Document model and JSON positions: table-driven cases and fuzzing."""
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 from ftlsp.config import Config
 from ftlsp.document import Document
 from ftlsp.engine import Linter, locate
+from ftlsp import jsonparse
 from ftlsp.jsonparse import decoded_to_raw, parse, spans
 
 
@@ -182,3 +184,18 @@ def test_huge_line_is_linted():
     big = '{"prompt": "' + "x" * 5_000_000 + '", "completion": "y", "extra": NaN}\n'
     diags = Linter().lint(Document.from_text("big.jsonl", big)).diagnostics
     assert any(d.code == "FT009" for d in diags)
+
+
+# The tokenizer's string pattern is an unrolled loop; it must split text exactly as the plain
+# alternation "(?:[^"\\]|\\.)*"? does, including unterminated strings and trailing backslashes.
+_PLAIN_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*"?)|([{}\[\],:])|([^\s{}\[\],:"]+))', re.S)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(['"', "\\", "a", " ", "\n", "{", "}", "[", "]", ",", ":", '\\"', "\\\\", "é", "1"]),
+                max_size=16).map("".join))
+def test_tokenizer_matches_the_plain_string_pattern(text):
+    def toks(rx):
+        return [(m.lastindex, m.span(m.lastindex)) for m in rx.finditer(text) if m.lastindex]
+
+    assert toks(jsonparse._TOKEN) == toks(_PLAIN_TOKEN)

@@ -51,13 +51,14 @@ _BRACKET_WORDS = (
     r"(?:first |last |full |company |product |customer |client |recipient'?s? |sender'?s? |user'?s? )?name|"
     r"company|date|address|phone(?: number)?|e-?mail(?: address)?|link|url|amount|city|product|recipient|"
     r"sender|customer|client")
-_PLACEHOLDER = re.compile(
-    r"(?P<bracket>\[\s*(?i:" + _BRACKET_WORDS + r")\b[\w\s'’/,.&-]{0,60}\](?!\())"
-    r"|(?P<mustache>\{\{\s*[A-Za-z_][\w.\-]*\s*\}\})"
-    r"|(?P<angle><\s*(?i:insert|your|placeholder|enter)\b[^<>\n\x00]{0,60}>)"
-    r"|(?P<todo>\b(?:TODO|FIXME)\b)"
-    r"|(?P<lorem>\bLorem [Ii]psum\b)"
-    r"|(?P<here>\b(?:INSERT|ADD|PUT|PASTE)\b[^.\n\x00]{0,40}?\bHERE\b)")
+# Each alternative: (group name, pattern, literals one of which every match contains).
+_PLACEHOLDER_PARTS = (
+    ("bracket", r"\[\s*(?i:" + _BRACKET_WORDS + r")\b[\w\s'’/,.&-]{0,60}\](?!\()", ("[",)),
+    ("mustache", r"\{\{\s*[A-Za-z_][\w.\-]*\s*\}\}", ("{{",)),
+    ("angle", r"<\s*(?i:insert|your|placeholder|enter)\b[^<>\n\x00]{0,60}>", ("<",)),
+    ("todo", r"\b(?:TODO|FIXME)\b", ("TODO", "FIXME")),
+    ("lorem", r"\bLorem [Ii]psum\b", ("Lorem ",)),
+    ("here", r"\b(?:INSERT|ADD|PUT|PASTE)\b[^.\n\x00]{0,40}?\bHERE\b", ("HERE",)))
 _PLACEHOLDER_LABEL = {"bracket": "[...] placeholder", "mustache": "{{...}} template variable",
                       "angle": "<...> placeholder", "todo": "TODO marker", "lorem": "Lorem ipsum filler",
                       "here": "INSERT ... HERE placeholder"}
@@ -121,22 +122,63 @@ _VERSIONISH = re.compile(r"(?i)\b(?:version|release|build|ver\.?|v)\s*$")
 
 # -- secrets -------------------------------------------------------------------------------------------
 
-_SECRET = re.compile(
-    r"(?P<openai>(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_\-]{20,}(?![\w-]))"
-    r"|(?P<aws>(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Z0-9]))"
-    r"|(?P<github>(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?!\w))"
-    r"|(?P<slack>(?<!\w)xox[abposr]-[A-Za-z0-9\-]{10,}(?![\w-]))"
-    r"|(?P<google>(?<!\w)AIza[0-9A-Za-z_\-]{35}(?![\w-]))"
-    r"|(?P<stripe>(?<!\w)[sr]k_live_[0-9A-Za-z]{16,}(?!\w))"
-    r"|(?P<hf>(?<!\w)hf_[A-Za-z0-9]{30,}(?!\w))"
-    r"|(?P<jwt>(?<![\w-])eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})"
-    r"|(?P<pem>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*-----)?)", re.S)
+_AWS_PREFIXES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA")
+_SECRET_PARTS = (
+    ("openai", r"(?<![\w-])sk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_\-]{20,}(?![\w-])", ("sk-",)),
+    ("aws", r"(?<![A-Z0-9])(?:" + "|".join(_AWS_PREFIXES) + r")[A-Z0-9]{16}(?![A-Z0-9])", _AWS_PREFIXES),
+    ("github", r"(?<!\w)(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?!\w)",
+     ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    ("slack", r"(?<!\w)xox[abposr]-[A-Za-z0-9\-]{10,}(?![\w-])", ("xox",)),
+    ("google", r"(?<!\w)AIza[0-9A-Za-z_\-]{35}(?![\w-])", ("AIza",)),
+    ("stripe", r"(?<!\w)[sr]k_live_[0-9A-Za-z]{16,}(?!\w)", ("k_live_",)),
+    ("hf", r"(?<!\w)hf_[A-Za-z0-9]{30,}(?!\w)", ("hf_",)),
+    ("jwt", r"(?<![\w-])eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", ("eyJ",)),
+    ("pem", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*-----)?", ("-----BEGIN ",)))
+
+
+class Alternation:
+    """A regex of named alternatives, searched with only the alternatives that can match.
+
+    Each alternative names literals one of which every match contains. An alternative whose
+    literals are all absent from the text cannot match anywhere in it, so leaving it out gives
+    exactly the matches of the whole alternation; the rest is one regex per subset (cached).
+    A long alternation that starts with character classes is tested at every position, so
+    this is what makes a long text with none of the literals cheap.
+    """
+
+    def __init__(self, parts, flags: int = 0):
+        self.parts = parts
+        self.flags = flags
+        self.full = self._compile(tuple(range(len(parts))))
+        self._cache: dict[tuple[int, ...], re.Pattern | None] = {}
+
+    def _compile(self, idx: tuple[int, ...]) -> re.Pattern:
+        return re.compile("|".join(f"(?P<{self.parts[i][0]}>{self.parts[i][1]})" for i in idx), self.flags)
+
+    def for_text(self, s: str) -> re.Pattern | None:
+        idx = tuple(i for i, (_, _, lits) in enumerate(self.parts) if any(lit in s for lit in lits))
+        if not idx:
+            return None
+        rx = self._cache.get(idx)
+        if rx is None:
+            rx = self._cache[idx] = self._compile(idx)
+        return rx
+
+    def finditer(self, s: str):
+        rx = self.for_text(s)
+        return rx.finditer(s) if rx is not None else iter(())
+
+
+_PLACEHOLDER = Alternation(_PLACEHOLDER_PARTS)
+_SECRET = Alternation(_SECRET_PARTS, re.S)
 _SECRET_LABEL = {"openai": "OpenAI API key", "aws": "AWS access key ID", "github": "GitHub token",
                  "slack": "Slack token", "google": "Google API key", "stripe": "Stripe live key",
                  "hf": "Hugging Face token", "jwt": "JSON Web Token", "pem": "private key block"}
 _SECRET_PREFIX = {"openai": "sk-", "aws": "AKIA", "github": "gh", "slack": "xox", "google": "AIza",
                   "stripe": "sk_live_", "hf": "hf_", "jwt": "eyJ"}
 # A credential keyword, then an assignment, then a long mixed token: the generic high-entropy secret.
+# Every credential keyword below contains one of these (lowercased).
+_KEYWORD_PARTS = ("key", "secret", "token", "passw", "pwd", "bearer")
 _KEYWORD_SECRET = re.compile(
     r"(?i:\b(?:api[_\- ]?key|apikey|secret(?:[_\- ]?key)?|access[_\- ]?(?:key|token)|auth[_\- ]?token|token|"
     r"passw(?:or)?d|pwd|bearer|client[_\- ]?secret)\b)[\"']?\s*(?:[:=]|=>|\bis\b)?\s*[\"']?"
@@ -192,8 +234,10 @@ def _pii(s: str, i: int, out: list[Hit], f: int) -> None:
                 continue
             out.append(Hit("email", i, m.start(), m.end(), v, pii.mask_email(v), "e-mail address"))
     if f & (NUM | TOK):
+        # Cards, phone numbers and IPv4 addresses are seven or more digits and separators in a
+        # row (NUM); IBANs and IPv6 addresses may instead show only a digit before a letter (TOK).
         taken: list[tuple[int, int]] = []
-        for m in _CARD.finditer(s):
+        for m in _CARD.finditer(s) if f & NUM else ():
             v = m.group()
             digits = re.sub(r"\D", "", v)
             if not _card_grouping(v) or not pii.luhn_ok(digits) or digits in pii.TEST_CARDS:
@@ -207,7 +251,7 @@ def _pii(s: str, i: int, out: list[Hit], f: int) -> None:
             if hit:
                 taken.append((hit[0], hit[1]))
                 out.append(Hit("iban", i, hit[0], hit[1], hit[2], pii.mask_iban(hit[2]), "IBAN"))
-        for m in _PHONE.finditer(s):
+        for m in _PHONE.finditer(s) if f & NUM else ():
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             v = m.group()
@@ -216,7 +260,7 @@ def _pii(s: str, i: int, out: list[Hit], f: int) -> None:
                 continue  # a few groups of a longer number (an account, a card written oddly)
             if _phone_ok(v):
                 out.append(Hit("phone", i, m.start(), m.end(), v, pii.mask_digits(v, 2), "phone number"))
-        for m in _IPV4.finditer(s):
+        for m in _IPV4.finditer(s) if f & NUM else ():
             v = m.group()
             if pii.ip_global(v) and not _VERSIONISH.search(s[max(0, m.start() - 12):m.start()]):
                 out.append(Hit("ip", i, m.start(), m.end(), v, pii.mask_ip(v), "IPv4 address"))
@@ -283,6 +327,9 @@ def _secrets(s: str, i: int, out: list[Hit]) -> None:
         label = "Anthropic API key" if v.startswith("sk-ant-") else _SECRET_LABEL[kind]
         out.append(Hit("secret", i, m.start(), m.end(), v, pii.mask_secret(v, _SECRET_PREFIX[kind]), label))
         spans.append(m.span())
+    low = s.lower().replace("ſ", "s")  # (?i) also matches the long s (and the Kelvin sign, which lower() folds)
+    if not any(k in low for k in _KEYWORD_PARTS):
+        return
     for m in _KEYWORD_SECRET.finditer(s):
         a = m.start("value")
         v = m.group("value").rstrip(".")

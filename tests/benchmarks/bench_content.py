@@ -5,7 +5,7 @@ prose with numbers, accents, a few e-mails, placeholders and secrets), then
 times the engine with only FT0xx + FT1xx selected against FT0xx + FT1xx + FT7xx
 (the example rules and the dataset rules). Goal: FT7xx adds < 50%.
 
-    python tests/benchmarks/bench_content.py [N] [--repeat 3]
+    python tests/benchmarks/bench_content.py [N] [--repeat 3] [--cli] [--from real.jsonl ...]
 """
 
 from __future__ import annotations
@@ -65,6 +65,14 @@ def generate(n: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
+def repeat_files(paths: list[str], n: int) -> str:
+    """The non-blank lines of ``paths`` repeated in order until there are ``n`` of them."""
+    lines = [ln for p in paths for ln in open(p, encoding="utf-8", errors="replace").read().splitlines() if ln.strip()]
+    if not lines:
+        raise SystemExit("no records in " + ", ".join(paths))
+    return "\n".join(lines[i % len(lines)] for i in range(n)) + "\n"
+
+
 def timed(select: tuple[str, ...], raw: bytes, path: str, repeat: int) -> tuple[float, float, float, int]:
     """Best (parse + lint) wall time, lint-only wall time, (parse + lint) CPU time, diagnostics."""
     import gc
@@ -97,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", nargs="?", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--cli", action="store_true", help="also time the ftlint command end to end")
+    ap.add_argument("--from", dest="sources", nargs="+", metavar="JSONL",
+                    help="instead of generated records, repeat the records of these files up to N")
     args = ap.parse_args(argv)
-    text = generate(args.n)
+    text = repeat_files(args.sources, args.n) if args.sources else generate(args.n)
     raw = text.encode()
     path = os.path.join(tempfile.gettempdir(), "bench_content.jsonl")
     print(f"{args.n:,} examples, {len(raw) / 1e6:.1f} MB")

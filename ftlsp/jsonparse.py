@@ -172,10 +172,13 @@ def spans(text: str) -> dict[str, tuple[int, int, int, int]]:
                     pos += 1
                     continue
                 if k2 == 1:
-                    try:
-                        key = json.loads(t2)
-                    except ValueError:
-                        key = t2.strip('"')
+                    if "\\" not in t2 and len(t2) >= 2 and t2[-1] == '"':
+                        key = t2[1:-1]  # no escape: the text between the quotes is the key
+                    else:
+                        try:
+                            key = json.loads(t2)
+                        except ValueError:
+                            key = t2.strip('"')
                     pos += 1
                     if pos < len(toks) and toks[pos][3] == ":":
                         pos += 1

@@ -199,3 +199,16 @@ def test_tokenizer_matches_the_plain_string_pattern(text):
         return [(m.lastindex, m.span(m.lastindex)) for m in rx.finditer(text) if m.lastindex]
 
     assert toks(jsonparse._TOKEN) == toks(_PLAIN_TOKEN)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), st.one_of(st.integers(), st.text(max_size=4)), max_size=5),
+       st.booleans())
+def test_spans_keys_with_and_without_escapes(data, ascii_only):
+    text = json.dumps({"m": data}, ensure_ascii=ascii_only)
+    got = spans(text)
+    for key in data:
+        ptr = "/m/" + key.replace("~", "~0").replace("/", "~1")
+        assert ptr in got, (key, text)
+        ks, ke, vs, ve = got[ptr]
+        assert json.loads(text[ks:ke]) == key and json.loads(text[vs:ve]) == data[key]

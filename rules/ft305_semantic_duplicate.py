@@ -6,6 +6,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ftlsp import embeddings
 from ftlsp.rule import Related, Severity
+from ftlsp.similarity.contrast import contrast
 from ftlsp.similarity.collect import Gathered, check_compare, duplicate_finding, quote
 from ftlsp.similarity.groups import best_matches
 from ftlsp.similarity.texts import expand_contractions, normalise
@@ -57,10 +58,14 @@ class SemanticDuplicate(Gathered):
     phrases ("I want to cancel my card" / "I would like to cancel my card"). A phrase
     is a run of changed words, with words only added or removed one word away ("can I
     see" / "am I able to see" is one), of at most ``max_phrase_words`` words;
-    contractions are spelt out first ("didn't" = "did not"). Pairs FT301-FT304 already report are
-    skipped. Opt-in (``extend-select = ["FT305"]``) and reported as info: needs
-    ``pip install 'ftlsp[embeddings]'`` and embeds every example once (then the
-    on-disk cache makes re-runs fast).
+    contractions are spelt out first ("didn't" = "did not"). A rewording keeps the
+    meaning, so pairs are skipped when they differ in negation (a different number of
+    not/no/never/none/nobody/nothing/nowhere/neither/without, "n't" and "cannot" counted
+    as "not": "Which statement is not true?" / "Which statement is correct?") or in
+    numbers and formulas (tokens with a digit or a symbol: "in 1950" / "in 1850"). Pairs
+    FT301-FT304 already report are skipped. Opt-in (``extend-select = ["FT305"]``) and
+    reported as info: needs ``pip install 'ftlsp[embeddings]'`` and embeds every example
+    once (then the on-disk cache makes re-runs fast).
 
     Why: paraphrased copies over-weight an example like exact copies do. But neither
     cosine nor wording can tell a reworded copy from an independently written question
@@ -68,7 +73,10 @@ class SemanticDuplicate(Gathered):
     one or two words ("How do I add a new card?" / "How can I add a new card?", cosine
     0.99). With 50 injected rewordings, FT304 + FT305 find 88-96% of them, but ~80% of
     FT305's findings are such pre-existing pairs: fine for reviewing a dataset, too many
-    to be on by default. Purely semantic matches (``max_word_edits = -1``) need a high
+    to be on by default. On distinct questions (MMLU, GSM8K) over 90% of its findings
+    are the injected rewordings. Antonym swaps ("supply curve shifts to the left" /
+    "demand curve shifts to the right") still pass: telling them from synonyms needs
+    word knowledge. Purely semantic matches (``max_word_edits = -1``) need a high
     threshold (0.97+); cosine thresholds do not transfer between models.
 
     Options:
@@ -77,6 +85,7 @@ class SemanticDuplicate(Gathered):
         max_phrase_words: longest reworded phrase, in words (default 4).
         min_kept: share of words that must be unchanged, in each of input and output (default 0.6).
         compare: "example" (default), "input", "output", "prompt" or "whole".
+        contrasts: skip pairs that differ in negation or in numbers/formulas (default true).
 
     Bad:
         {"prompt": "I want to cancel my card because I lost it.", "completion": "lost_or_stolen_card"}
@@ -85,6 +94,7 @@ class SemanticDuplicate(Gathered):
     Good:
         {"prompt": "I want to cancel my card because I lost it.", "completion": "lost_or_stolen_card"}
         {"prompt": "What is the exchange rate for euros today?", "completion": "exchange_rate"}
+        {"prompt": "I don't want to cancel my card because I lost it.", "completion": "lost_or_stolen_card"}
     """
 
     code = "FT305"
@@ -100,6 +110,7 @@ class SemanticDuplicate(Gathered):
         max_phrase_words: int = 4
         min_kept: float = 0.6
         compare: str = "example"
+        contrasts: bool = True
 
         def __post_init__(self):
             check_compare("FT305", self.compare)
@@ -127,9 +138,10 @@ class SemanticDuplicate(Gathered):
         for a, b, sc in zip(i.tolist(), j.tolist(), s.tolist()):
             if lex_scorer(a, b, lex) >= lex:
                 continue  # FT304's finding
-            if o.max_word_edits >= 0:
-                if not self._same_sentence(first_of[a], first_of[b]):
-                    continue
+            if o.max_word_edits >= 0 and not self._same_sentence(first_of[a], first_of[b]):
+                continue
+            if o.contrasts and self._contrast(first_of[a], first_of[b]):
+                continue
             keep_i.append(a)
             keep_j.append(b)
             keep_s.append(min(sc, 1.0))
@@ -154,11 +166,8 @@ class SemanticDuplicate(Gathered):
         For "example", input and output are checked each: a long answer shared by both must not
         hide a rewritten question (nor a short label make most of the words)."""
         o = self.options
-        pn, pm = self.items[n][1], self.items[m][1]
-        sides = ((pn.input, pm.input), (pn.output, pm.output)) if o.compare == "example" else (
-            (pn.get(o.compare), pm.get(o.compare)),)
         total = 0
-        for x, y in sides:
+        for x, y in self._sides(n, m):
             if x == y:
                 continue
             n_phrases, longest, kept = word_edits(wording(x), wording(y))
@@ -166,6 +175,21 @@ class SemanticDuplicate(Gathered):
             if n_phrases and (longest > o.max_phrase_words or kept < o.min_kept):
                 return False
         return total <= o.max_word_edits
+
+    def _sides(self, n: int, m: int):
+        pn, pm = self.items[n][1], self.items[m][1]
+        if self.options.compare == "example":
+            return ((pn.input, pm.input), (pn.output, pm.output))
+        return ((pn.get(self.options.compare), pm.get(self.options.compare)),)
+
+    def _contrast(self, n: int, m: int) -> str:
+        """Why items n and m say different things despite their similarity ("" if none found)."""
+        for x, y in self._sides(n, m):
+            if x != y:
+                why = contrast(x, y, wording(x), wording(y))
+                if why:
+                    return why
+        return ""
 
     def _lexical(self, ctx, units):
         """FT304's threshold and scorer as configured, to leave its pairs to it."""

@@ -7,8 +7,10 @@ punctuation), ``paraphrase`` (rule-based rewording: phrase synonyms, contraction
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
+from pathlib import Path
 
 KINDS = ("typo", "reorder", "case", "paraphrase")
 
@@ -28,13 +30,42 @@ PHRASES = [
 KEYS = "qwertyuiopasdfghjklzxcvbnm"
 
 
-def load_questions(path, n, seed=0):
-    """``n`` distinct (after normalisation) banking77 questions, with their intent."""
+def banking77(path):
+    """(question, intent) rows of banking77's CSV (columns text, category)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [(r["text"].strip(), r["category"]) for r in csv.DictReader(fh)]
+
+
+def mmlu(folder, min_chars=20, max_chars=300):
+    """(question, subject) rows of MMLU's per-subject ``*_test.csv`` files (column question).
+
+    Questions of 20-300 characters: shorter ones are fragments ("Which is true?"), longer ones
+    mostly passages with a question at the end."""
+    rows = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        subject = path.stem.removesuffix("_test")
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows += [(q, subject) for q in (r["question"].strip() for r in csv.DictReader(fh))
+                     if min_chars <= len(q) <= max_chars]
+    return rows
+
+
+def gsm8k(path):
+    """(question, "math") rows of GSM8K's JSONL (key question)."""
+    with open(path, encoding="utf-8") as fh:
+        return [(json.loads(line)["question"].strip(), "math") for line in fh if line.strip()]
+
+
+SOURCES = {"banking77": banking77, "mmlu": mmlu, "gsm8k": gsm8k}
+
+
+def load_questions(path, n, seed=0, source="banking77"):
+    """``n`` distinct (after normalisation) questions with their label, sampled from ``path``
+    read by the loader ``SOURCES[source]``."""
     from ftlsp.similarity.texts import normalise
 
     seen, out = set(), []
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = [(r["text"].strip(), r["category"]) for r in csv.DictReader(fh)]
+    rows = SOURCES[source](path)
     random.Random(seed).shuffle(rows)
     for text, cat in rows:
         k = normalise(text)

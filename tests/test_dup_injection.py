@@ -1,8 +1,9 @@
-"""Injected near-duplicates in real distinct questions (banking77): recall and precision per rule.
+"""Injected near-duplicates in real questions (banking77, MMLU): recall and precision per rule.
 
 Numbers are printed (pytest -s) and asserted at the goals: recall >= 0.9 at precision >= 0.9 at
 default thresholds for typos, reordered clauses and case/whitespace/punctuation changes; for
-paraphrases recall >= 0.9 (FT304 + FT305), precision see test_semantic_injection.
+paraphrases recall >= 0.9 (FT304 + FT305). FT305's precision reaches the goal on distinct
+questions (MMLU, test_injection_in_distinct_questions), not on banking77 (test_semantic_injection).
 """
 
 import json
@@ -22,8 +23,12 @@ import dup_inject as I  # noqa: E402
 EXPECTED = {"case": {"FT303"}, "typo": {"FT304"}, "reorder": {"FT304"}, "paraphrase": {"FT304", "FT305"}}
 
 
-def build(n_base, per_kind, seed=1):
-    base = I.load_questions(realdata("classification/banking77__train.csv"), n_base, seed=seed)
+SOURCES = {"banking77": "classification/banking77__train.csv", "mmlu": "eval/mmlu_test",
+           "gsm8k": "eval/gsm8k__train.jsonl"}
+
+
+def build(n_base, per_kind, seed=1, source="banking77"):
+    base = I.load_questions(realdata(SOURCES[source]), n_base, seed=seed, source=source)
     recs = I.inject(base, per_kind, seed=seed)
     text = "".join(json.dumps({"prompt": t, "completion": c}) + "\n" for t, c, _, _ in recs)
     # line of each base question, for checking where findings point
@@ -96,3 +101,36 @@ def test_semantic_injection(tmp_path):
     assert s["FT305"]["precision"] >= 0.13, s["FT305"]
     # FT305 stays quiet enough to review: under 12% of the examples get an FT305 finding
     assert s["FT305"]["findings"] <= 0.12 * len(recs), s["FT305"]
+
+
+@pytest.mark.realdata
+@pytest.mark.embeddings
+@pytest.mark.slow
+def test_injection_in_distinct_questions(tmp_path):
+    """The goal on distinct questions: 2,000 MMLU test questions + 50 injected copies of each kind.
+
+    FT301-FT305 at default options, FT305 selected explicitly (it is opt-in). Unlike banking77,
+    MMLU's questions were written independently, so nearly every finding should be an injected
+    copy: recall >= 0.9 for every kind and precision >= 0.9 for FT303, FT304 and FT305.
+    Measured (seeds 1/2/3/4): paraphrase recall 0.98/1.00/1.00/1.00, other kinds 0.98-1.00;
+    FT305 precision 0.977/0.920/0.911/0.913 (0.915/0.902/0.911/0.894 before FT305's negation and
+    number checks), FT304 0.98-0.99, FT303 1.00. This is seed 4, the one below the goal without
+    those checks. FT305's remaining false findings are real near-twins in MMLU ("Which countries
+    emitted the most CO2 (per capita) in 2017?") and antonym swaps ("aggregate supply curve
+    shifts to the left" / "aggregate demand curve shifts to the right"). GSM8K train questions
+    give 1.00 everywhere on seeds 1-4.
+    """
+    from ftlsp import embeddings
+
+    if embeddings.unavailable_reason() is not None:
+        pytest.skip(embeddings.unavailable_reason())
+    recs, text, src_line = build(2000, 50, seed=4, source="mmlu")
+    codes = ("FT301", "FT302", "FT303", "FT304", "FT305")
+    s = measure(recs, text, src_line, codes, Config(cache_dir=str(tmp_path)))
+    print(json.dumps(s, indent=1, ensure_ascii=False))
+    for kind in I.KINDS:
+        assert s[kind]["injected"] >= 45, (kind, s[kind])
+        assert s[kind]["recall"] >= 0.9, (kind, s[kind])
+    for code in ("FT303", "FT304", "FT305"):
+        assert s[code]["precision"] >= 0.9, (code, s[code])
+    assert s["FT301"]["findings"] == s["FT302"]["findings"] == 0

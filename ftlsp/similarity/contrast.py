@@ -9,10 +9,11 @@ correct?" have cosine 0.9+, as do questions that differ only in a year or a form
 - ``contrast``: why two texts are not rewordings of each other, or "".
 
 Not checked: antonym swaps ("supply curve shifts to the left" / "demand curve shifts to the
-right"). Without word lists, the file itself was the only evidence, and it does not separate
-them from synonyms: swapped antonyms are both frequent in the file, but so are injected synonyms
-("wrong"/"incorrect", 45 and 16 of 2,000 MMLU questions); antonyms are used together in other
-texts ("supply"/"demand" in 4), but so are synonyms ("money"/"funds" in 7 banking77 questions).
+right"). Without word lists, the file itself is the only evidence, and it does not separate
+them from synonyms (measured on the injection test's files): swapped antonyms are frequent words
+("supply"/"demand": 16/17 of 2,200 MMLU questions), but so are injected synonyms ("wrong"/
+"incorrect": 45-51/12-22); antonyms are used together in other texts ("supply"/"demand" in 4),
+but so are synonyms ("money"/"funds" in up to 7 banking77 questions).
 """
 
 from __future__ import annotations

@@ -408,14 +408,15 @@ static int plain_prose(PyObject *s, Py_ssize_t newlines) {
 static PyObject *s_messages, *s_system, *s_content, *s_role, *s_weight, *s_tool_calls, *s_function_call,
     *s_assistant, *s_other, *s_system_ptr, *zero;
 
-/* record._fast_chat plus the outputs' word counts, for data that is a dict:
- * (outputs, system text, system pointer, first pointer, words) or None when the Python path must
- * decide (a shape the fast path does not take, or more messages than ``ptrs`` has pointers). */
+/* record.features_of for the common chat shape (record._fast_chat's semantics): the Features
+ * tuple, its shape from classify() unless the last output is plainly prose; or None when the
+ * Python path must decide (a shape the fast path does not take, or more messages than ``ptrs``
+ * has pointers). */
 static PyObject *chat_features(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if ((nargs != 3 && nargs != 6) || !PyDict_Check(args[1]) || !PyTuple_Check(args[2]) ||
-        (nargs == 6 && !(PyType_Check(args[3]) && PyType_IsSubtype((PyTypeObject *)args[3], &PyTuple_Type)))) {
-        PyErr_SetString(PyExc_TypeError, "chat_features(data, aliases: dict, pointers: tuple"
-                                         "[, features: tuple subclass, prose_shape, classify])");
+    if (nargs != 6 || !PyDict_Check(args[1]) || !PyTuple_Check(args[2]) ||
+        !(PyType_Check(args[3]) && PyType_IsSubtype((PyTypeObject *)args[3], &PyTuple_Type))) {
+        PyErr_SetString(PyExc_TypeError, "chat_features(data, aliases: dict, pointers: tuple, "
+                                         "features: tuple subclass, prose_shape, classify)");
         return NULL;
     }
     PyObject *data = args[0], *aliases = args[1], *ptrs = args[2];
@@ -502,29 +503,25 @@ static PyObject *chat_features(PyObject *self, PyObject *const *args, Py_ssize_t
     }
     PyObject *out_tuple = PyList_AsTuple(outs);
     if (out_tuple == NULL) goto fail;
-    if (nargs == 3) {
-        result = Py_BuildValue("(OOOOOO)", out_tuple, sys_text, sys_ptr, first, words, prose ? Py_True : Py_False);
-    } else {
-        /* The Features named tuple itself, its shape from classify() unless plainly prose. */
-        PyObject *shape;
-        if (prose) shape = Py_NewRef(args[4]);
-        else if (k == 0) shape = Py_NewRef(Py_None);
-        else shape = PyObject_CallOneArg(args[5], PyTuple_GET_ITEM(PyTuple_GET_ITEM(out_tuple, k - 1), 1));
-        if (shape == NULL) {
-            Py_DECREF(out_tuple);
-            goto fail;
-        }
-        PyTypeObject *type = (PyTypeObject *)args[3];
-        result = type->tp_alloc(type, 6);
-        if (result == NULL) {
-            Py_DECREF(shape);
-            Py_DECREF(out_tuple);
-            goto fail;
-        }
-        PyObject *items[6] = {out_tuple, sys_text, sys_ptr, first, words, shape};
-        for (int i = 0; i < 6; i++) PyTuple_SET_ITEM(result, i, Py_NewRef(items[i]));
-        Py_DECREF(shape);
+    /* The Features named tuple itself, its shape from classify() unless plainly prose. */
+    PyObject *shape;
+    if (prose) shape = Py_NewRef(args[4]);
+    else if (k == 0) shape = Py_NewRef(Py_None);
+    else shape = PyObject_CallOneArg(args[5], PyTuple_GET_ITEM(PyTuple_GET_ITEM(out_tuple, k - 1), 1));
+    if (shape == NULL) {
+        Py_DECREF(out_tuple);
+        goto fail;
     }
+    PyTypeObject *type = (PyTypeObject *)args[3];
+    result = type->tp_alloc(type, 6);
+    if (result == NULL) {
+        Py_DECREF(shape);
+        Py_DECREF(out_tuple);
+        goto fail;
+    }
+    PyObject *items[6] = {out_tuple, sys_text, sys_ptr, first, words, shape};
+    for (int i = 0; i < 6; i++) PyTuple_SET_ITEM(result, i, Py_NewRef(items[i]));
+    Py_DECREF(shape);
     Py_DECREF(out_tuple);
     Py_DECREF(outs);
     Py_DECREF(words);
@@ -629,7 +626,7 @@ static PyMethodDef methods[] = {
     {"configure_refusal", configure_refusal, METH_VARARGS,
      "configure_refusal(fold_table, drop_bytes, [(folded_start, prev_byte_or_-1), ...])"},
     {"chat_features", (PyCFunction)(void (*)(void))chat_features, METH_FASTCALL,
-     "record._fast_chat and the outputs' word counts in C: (outputs, system, system pointer, first, words)."},
+     "record.features_of for the common chat shape: a Features tuple, or None (the Python path decides)."},
     {"approx_words", words_of, METH_O, "record.approx_words in C."},
     {"plain_prose", prose_of, METH_O, "Is shape.classify(text) certainly plain prose? (False: not known.)"},
     {"outputs_quiet", outputs_quiet, METH_O,

@@ -210,8 +210,7 @@ class Linter:
                           out: list) -> None:
         """``examples``: every record for a rule that ``wants_invalid``, else only the valid objects."""
         rule.start(ctx)
-        if (isinstance(rule, CollectingRule) and type(rule).add is CollectingRule.add
-                and isinstance(getattr(rule, "examples", None), list)):
+        if isinstance(rule, CollectingRule) and type(rule).add is CollectingRule.add:
             rule.examples = examples  # the whole list at once, shared (report must not change it)
         else:
             add = rule.add

@@ -54,7 +54,7 @@ class OutputFormatOutlier(CollectingRule):
         min_examples: int = 20
 
     def report(self, examples, ctx):
-        feats = features_all(examples, ctx.document, ctx)
+        feats = features_all(examples, ctx)
         # Count first (f.shape: classify() of the last output; empty outputs are FT105's): most
         # files are prose or consistent, and then no per-record list is needed.
         kinds = Counter(f.shape.kind for f in feats if f.shape is not None)

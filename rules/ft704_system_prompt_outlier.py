@@ -51,7 +51,7 @@ class SystemPromptOutlier(CollectingRule):
         min_examples: int = 20
 
     def report(self, examples, ctx):
-        feats = features_all(examples, ctx.document, ctx)
+        feats = features_all(examples, ctx)
         # Count first: most files have one system prompt (or none), and then nothing else is needed.
         counts = Counter(f.system for f in feats if f.first_pointer is not None)
         o = self.options

@@ -56,7 +56,7 @@ class OutputLengthOutlier(CollectingRule):
         min_examples: int = 30
 
     def report(self, examples, ctx):
-        feats = features_all(examples, ctx.document, ctx)
+        feats = features_all(examples, ctx)
         # Medians over the distinct counts with their multiplicities: the same values as the
         # medians of the sorted lists, at the cost of the distinct counts only. (f.words:
         # approx_words of each output.)

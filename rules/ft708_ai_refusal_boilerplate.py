@@ -45,7 +45,7 @@ class AiRefusalBoilerplate(ExampleRule):
 
     def check(self, ex, ctx):
         allow = [a.lower() for a in self.options.allow]
-        for ptr, text in output_texts(ex, ctx.document):
+        for ptr, text in output_texts(ex):
             for m in refusals(text):
                 phrase = m.group()
                 if any(a in phrase.lower() for a in allow):

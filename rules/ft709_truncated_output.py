@@ -40,7 +40,7 @@ class TruncatedOutput(ExampleRule):
         min_words: int = 20
 
     def check(self, ex, ctx):
-        for ptr, text in output_texts(ex, ctx.document):
+        for ptr, text in output_texts(ex):
             why = truncation(text, self.options.min_words)
             if why:
                 end = text.rstrip()[-40:]

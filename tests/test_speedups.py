@@ -95,9 +95,10 @@ def test_rejects_non_str(bad):
         speedups.refusal_possible(bad)
 
 
-# -- chat_features: record._fast_chat plus word counts ------------------------------------------------
+# -- chat_features: record.features_of for the common chat shape ------------------------------------------------
 
 from ftlsp.content import record, shape  # noqa: E402
+from ftlsp.rule import Example  # noqa: E402
 from ftlsp.content.truncation import truncation_cue  # noqa: E402
 
 ROLE = st.sampled_from(["system", "user", "assistant", "model", "gpt", "human", "bot", "tool", "developer", 3, None])
@@ -114,25 +115,26 @@ RECORD = st.fixed_dictionaries({"messages": st.one_of(st.lists(MESSAGE, max_size
                                optional={"system": st.one_of(st.text(max_size=5), st.integers())})
 
 
+def _c_features(data):
+    return speedups.chat_features(data, record._ALIASES, record._CONTENT_PTRS, record.Features, shape.PROSE,
+                                  shape.classify)
+
+
 def _python_features(data):
-    fast = record._fast_chat(data, "openai-chat")
-    if fast is None:
-        return None
-    return (*fast, tuple(record.approx_words(t) for _, t in fast[0]))
+    ex = Example(type("R", (), {"data": data, "index": 0, "text": ""})(), "x.jsonl", "openai-chat")
+    return record._features_py(ex, data, "openai-chat")
 
 
 @needs_c
 @settings(max_examples=1500, deadline=None)
 @given(RECORD)
 def test_chat_features_match_python(data):
-    got = speedups.chat_features(data, record._ALIASES, record._CONTENT_PTRS)
-    want = _python_features(data)
-    if got is None:
-        assert want is None
-        return
-    assert got[:5] == want
-    if got[5]:  # "plainly prose" is a promise about the last output
-        assert shape.classify(got[0][-1][1]) is shape.PROSE
+    got = _c_features(data)
+    # C answers exactly where the Python fast path does (up to 64 messages, plain dicts) ...
+    assert (got is None) == (record._fast_chat(data, "openai-chat") is None)
+    if got is not None:  # ... and with the same Features, word counts and shape included
+        assert type(got) is record.Features
+        assert got == _python_features(data)
 
 
 @needs_c
@@ -168,15 +170,14 @@ def test_outputs_quiet_promises_no_cue_and_no_refusal_start(texts):
 @needs_c
 def test_chat_features_leaves_long_and_odd_records_to_python():
     many = {"messages": [{"role": "assistant", "content": "x"}] * 65}
-    assert speedups.chat_features(many, record._ALIASES, record._CONTENT_PTRS) is None
+    assert _c_features(many) is None
     assert record._fast_chat(many, "openai-chat") is not None  # the Python path answers for those
 
     class Sub(dict):
         pass
 
-    assert speedups.chat_features({"messages": [Sub(role="assistant", content="x")]}, record._ALIASES,
-                                  record._CONTENT_PTRS) is None
-    assert speedups.chat_features(Sub(messages=[]), record._ALIASES, record._CONTENT_PTRS) is None
+    assert _c_features({"messages": [Sub(role="assistant", content="x")]}) is None
+    assert _c_features(Sub(messages=[])) is None
     with pytest.raises(TypeError):
         speedups.chat_features({}, [], ())
 
@@ -185,21 +186,6 @@ def test_chat_features_leaves_long_and_odd_records_to_python():
 @pytest.mark.parametrize("text", ["", "one", "one two", "a\nb", " \n ", "é ü", "😀 x\n"])
 def test_approx_words_matches_python(text):
     assert speedups.approx_words(text) == record.approx_words(text)
-
-
-@needs_c
-@settings(max_examples=500, deadline=None)
-@given(RECORD)
-def test_features_from_c_equal_the_python_features(data):
-    from ftlsp.rule import Example
-
-    f = speedups.chat_features(data, record._ALIASES, record._CONTENT_PTRS, record.Features, shape.PROSE,
-                               shape.classify)
-    if f is None:
-        return
-    assert type(f) is record.Features
-    ex = Example(type("R", (), {"data": data, "index": 0, "text": ""})(), "x.jsonl", "openai-chat")
-    assert f == record._features_py(ex, data, "openai-chat")
 
 
 # -- end to end: the content rules give the same diagnostics with and without the C module -----------

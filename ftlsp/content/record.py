@@ -77,7 +77,7 @@ def content_clean(ex: Any, ctx: Any) -> bool:
     _last_gate = (rec, g)  # the record is kept so its id cannot be reused
     if g & _scan.RAW_HIT:
         return False
-    outs = features_of(ex, ctx.document).outputs
+    outs = features_of(ex).outputs
     if _c_quiet is not None and _c_quiet(outs):
         return True  # no truncation cue, no refusal start (in C); otherwise the exact tests decide
     for _, text in outs:
@@ -106,9 +106,8 @@ class Features(NamedTuple):
 _new_features = tuple.__new__  # Features(...) without the Python-level __new__: one per record
 
 
-def features_of(ex: Any, document: Any = None) -> Features:
-    """The features of a record, computed once and kept on the record (``document`` is unused;
-    kept for callers)."""
+def features_of(ex: Any) -> Features:
+    """The features of a record, computed once and kept on the record."""
     rec, dialect = ex.record, ex.dialect
     d = getattr(rec, "derived", None)
     if d is not None and d[0] == dialect:
@@ -140,7 +139,7 @@ def _features_py(ex: Any, data: Any, dialect: str | None) -> Features:
     return _new_features(Features, (outs, sys_text, sys_ptr, first, words, classify(outs[-1][1]) if outs else None))
 
 
-def features_all(examples: list, document: Any = None, ctx: Any = None) -> list[Features]:
+def features_all(examples: list, ctx: Any = None) -> list[Features]:
     """``features_of`` for each example, in order: the dataset rules' bulk read in ``finish``.
     With ``ctx``, rules of one lint that get the same list share one answer."""
     scratch = getattr(ctx, "scratch", None)
@@ -158,9 +157,9 @@ def features_all(examples: list, document: Any = None, ctx: Any = None) -> list[
     return out
 
 
-def output_texts(ex: Any, document: Any = None) -> tuple[tuple[str, str], ...]:
+def output_texts(ex: Any) -> tuple[tuple[str, str], ...]:
     """(pointer, text) of each trained output of a record (from the record's features)."""
-    return features_of(ex, document).outputs
+    return features_of(ex).outputs
 
 
 _MESSAGE_DIALECTS = frozenset({D.OPENAI_CHAT, D.MISTRAL, D.TRL_MESSAGES, D.BEDROCK_CLAUDE})
